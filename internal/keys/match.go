@@ -11,8 +11,12 @@ func Covers(prefix, key string) bool {
 }
 
 // Parents returns the proper parent folders of prefix, from the bucket root
-// down: "a/b/c/" gives "", "a/", "a/b/". Listings use them as breadcrumbs.
+// down: "a/b/c/" gives "", "a/", "a/b/". The bucket root "" has none. Listings
+// use them as breadcrumbs.
 func Parents(prefix string) []string {
+	if prefix == "" {
+		return nil
+	}
 	parents := []string{""}
 	for i := 0; i < len(prefix)-1; i++ {
 		if prefix[i] == '/' {

@@ -19,6 +19,7 @@ const (
 	ReasonLeadingSlash     Reason = "LeadingSlash"
 	ReasonMissingSlash     Reason = "MissingTrailingSlash"
 	ReasonBucketName       Reason = "InvalidBucketName"
+	ReasonWildcard         Reason = "WildcardCharacter"
 )
 
 // Error reports why a key, prefix or bucket name was refused. Its message says

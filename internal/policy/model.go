@@ -41,16 +41,22 @@ type Statement struct {
 // condition keys and their values.
 type Condition map[string]map[string]Values
 
-// Values is a JSON string or array of strings. It always marshals as an array
-// unless it holds exactly one value, which is how AWS itself prints policies.
+// Values is a JSON string or array of strings. It always marshals as an
+// array: S3-compatible servers (MinIO) measure their size limits on a
+// re-encoding in which every value list is an array, so writing arrays makes
+// the size we measure the size they measure.
 type Values []string
 
-// MarshalJSON writes a single value as a string and several as an array.
+// MarshalJSON writes the values as an array. It does not escape '&', '<' and
+// '>' (Limit.Measure accounts for servers that do).
 func (v Values) MarshalJSON() ([]byte, error) {
-	if len(v) == 1 {
-		return json.Marshal(v[0])
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode([]string(v)); err != nil {
+		return nil, fmt.Errorf("encode policy values: %w", err)
 	}
-	return json.Marshal([]string(v))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON accepts a string or an array of strings (and, as IAM does,

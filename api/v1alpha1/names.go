@@ -1,0 +1,27 @@
+package v1alpha1
+
+// BucketName is an S3 general-purpose bucket name. The schema enforces S3's
+// naming rules so that they hold even with no webhook running; internal/keys
+// enforces the same rules in Go.
+// +kubebuilder:validation:MinLength=3
+// +kubebuilder:validation:MaxLength=63
+// +kubebuilder:validation:Pattern=`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`
+// +kubebuilder:validation:XValidation:rule="!self.contains('..')",message="bucket name must not contain \"..\"; dots separate labels"
+// +kubebuilder:validation:XValidation:rule="!self.matches('^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$')",message="bucket name must not be formatted as an IP address"
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('xn--') && !self.startsWith('sthree-')",message="bucket name must not start with the reserved prefixes \"xn--\" or \"sthree-\""
+// +kubebuilder:validation:XValidation:rule="!self.endsWith('-s3alias') && !self.endsWith('--ol-s3')",message="bucket name must not end with the reserved suffixes \"-s3alias\" or \"--ol-s3\""
+type BucketName string
+
+// KeyPrefix is a key prefix inside a bucket: empty, or path segments each
+// followed by "/". The schema mirrors internal/keys.ValidateGrantPrefix.
+// +kubebuilder:validation:MaxLength=1024
+// +kubebuilder:validation:XValidation:rule="size(self) == 0 || self.endsWith('/')",message="prefix must end with \"/\", e.g. \"partner-a/uploads/\""
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('/')",message="prefix must not start with \"/\"; write it relative to the bucket, e.g. \"partner-a/uploads/\""
+// +kubebuilder:validation:XValidation:rule="!self.contains('//')",message="prefix must not contain an empty segment (\"//\")"
+// +kubebuilder:validation:XValidation:rule="!('/' + self).contains('/./') && !('/' + self).contains('/../')",message="prefix must not contain \".\" or \"..\" segments"
+// +kubebuilder:validation:XValidation:rule="!self.contains('\\\\')",message="prefix must not contain a backslash; separate folders with \"/\""
+// +kubebuilder:validation:XValidation:rule="!self.matches('\\\\p{Cc}')",message="prefix must not contain control characters"
+// +kubebuilder:validation:XValidation:rule="!self.matches('%(2[eEfF]|5[cC])')",message="prefix must not contain percent-encoded '/', '.' or backslash characters; write them as themselves"
+// +kubebuilder:validation:XValidation:rule="!self.matches('[*?$]')",message="prefix must not contain '*', '?' or '$': IAM policies read them as wildcards and variables"
+// +kubebuilder:validation:XValidation:rule="size(bytes(self)) <= 1024",message="prefix must be at most 1024 bytes of UTF-8"
+type KeyPrefix string

@@ -1,0 +1,229 @@
+package authz
+
+import (
+	"errors"
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+
+	"github.com/s3am/s3-access-manager/internal/grant"
+)
+
+// Index is the authorization index. The zero value is not usable; call New.
+// All methods are safe for concurrent use: readers never block, writers are
+// serialized.
+type Index struct {
+	cur atomic.Pointer[snapshot]
+
+	// mu serializes writers and guards the fields below, which only writers
+	// read: they let a single grant change rebuild just what it touches.
+	mu sync.Mutex
+	// grants are the grants in the index, by namespace/name.
+	grants map[grantKey]*record
+	// members lists, for each subject and bucket, the grants it holds there.
+	members map[memberKey]map[grantKey]*record
+	// locations lists, for each subject, the buckets it holds grants in.
+	locations map[grant.Subject]map[location]struct{}
+}
+
+// New returns an empty, unsynced index: it denies everything with
+// ReasonNotSynced until MarkSynced.
+func New() *Index {
+	ix := &Index{}
+	ix.reset()
+	ix.cur.Store(&snapshot{seed: maphash.MakeSeed()})
+	return ix
+}
+
+func (ix *Index) reset() {
+	ix.grants = map[grantKey]*record{}
+	ix.members = map[memberKey]map[grantKey]*record{}
+	ix.locations = map[grant.Subject]map[location]struct{}{}
+}
+
+// Replace rebuilds the index from grants, which the caller has filtered to
+// Ready ones; connection states and the synced flag are kept. A grant that is
+// malformed (see Upsert) is left out and reported in the joined error; the
+// others are installed. When two grants share a namespace/name the last wins.
+func (ix *Index) Replace(grants []grant.Grant) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.reset()
+	var errs []error
+	for i := range grants {
+		r, err := newRecord(&grants[i])
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		gk := grantKey{r.namespace, r.name}
+		if old := ix.grants[gk]; old != nil {
+			ix.unlink(gk, old, nil)
+		}
+		ix.link(gk, r, nil)
+	}
+	// Start from a snapshot with the connection states and no grants.
+	old := ix.cur.Load()
+	base := &snapshot{synced: old.synced, seed: old.seed, conns: map[string]*connState{}}
+	for name, cs := range old.conns {
+		if cs.known {
+			base.conns[name] = &connState{known: true, ready: cs.ready}
+		}
+	}
+	touched := make(map[memberKey]struct{}, len(ix.members))
+	for mk := range ix.members {
+		touched[mk] = struct{}{}
+	}
+	ix.cur.Store(ix.build(base, touched))
+	return errors.Join(errs...)
+}
+
+// Upsert adds g or replaces the grant of the same namespace/name, publishing a
+// new snapshot that shares everything g does not touch. A malformed grant (no
+// namespace, name or connection, an invalid bucket or prefix, a subject of
+// unknown kind or without a name) is refused with an error, and any previous
+// version of it is removed: the index fails closed.
+func (ix *Index) Upsert(g grant.Grant) error {
+	r, err := newRecord(&g)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	gk := grantKey{g.Namespace, g.Name}
+	touched := map[memberKey]struct{}{}
+	if old := ix.grants[gk]; old != nil {
+		ix.unlink(gk, old, touched)
+	}
+	if err == nil {
+		ix.link(gk, r, touched)
+	}
+	if len(touched) > 0 {
+		ix.cur.Store(ix.build(ix.cur.Load(), touched))
+	}
+	return err
+}
+
+// Delete removes the grant namespace/name, if present.
+func (ix *Index) Delete(namespace, name string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	gk := grantKey{namespace, name}
+	old := ix.grants[gk]
+	if old == nil {
+		return
+	}
+	touched := map[memberKey]struct{}{}
+	ix.unlink(gk, old, touched)
+	ix.cur.Store(ix.build(ix.cur.Load(), touched))
+}
+
+// SetConnectionReady records whether the named S3Connection may be used. A
+// connection never set is unknown, and requests on it are denied.
+func (ix *Index) SetConnectionReady(name string, ready bool) {
+	ix.setConnection(name, true, ready)
+}
+
+// RemoveConnection forgets the named connection, so that requests on it are
+// denied with ReasonUnknownConnection. Its grants stay until they are deleted.
+func (ix *Index) RemoveConnection(name string) {
+	ix.setConnection(name, false, false)
+}
+
+func (ix *Index) setConnection(name string, known, ready bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	cur := ix.cur.Load()
+	if cs := cur.conns[name]; cs == nil && !known || cs != nil && cs.known == known && cs.ready == ready {
+		return
+	}
+	e := newEditor(cur)
+	e.setConnection(name, known, ready)
+	ix.cur.Store(e.finish())
+}
+
+// MarkSynced records that the index reflects the API server (the informer
+// caches have synced and Replace has run); from then on requests are decided.
+func (ix *Index) MarkSynced() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	cur := ix.cur.Load()
+	if cur.synced {
+		return
+	}
+	next := *cur
+	next.synced = true
+	ix.cur.Store(&next)
+}
+
+// Synced reports whether MarkSynced has been called.
+func (ix *Index) Synced() bool { return ix.cur.Load().synced }
+
+// Len returns the number of grants in the index.
+func (ix *Index) Len() int { return ix.cur.Load().grantCount }
+
+// link adds r to the writer's tables, noting what changed in touched (if not
+// nil).
+func (ix *Index) link(gk grantKey, r *record, touched map[memberKey]struct{}) {
+	ix.grants[gk] = r
+	loc := location{r.connection, r.bucket}
+	for _, s := range r.subjects {
+		mk := memberKey{s, loc}
+		m := ix.members[mk]
+		if m == nil {
+			m = map[grantKey]*record{}
+			ix.members[mk] = m
+			if ix.locations[s] == nil {
+				ix.locations[s] = map[location]struct{}{}
+			}
+			ix.locations[s][loc] = struct{}{}
+		}
+		m[gk] = r
+		if touched != nil {
+			touched[mk] = struct{}{}
+		}
+	}
+}
+
+// unlink removes r from the writer's tables, noting what changed in touched
+// (if not nil).
+func (ix *Index) unlink(gk grantKey, r *record, touched map[memberKey]struct{}) {
+	delete(ix.grants, gk)
+	loc := location{r.connection, r.bucket}
+	for _, s := range r.subjects {
+		mk := memberKey{s, loc}
+		delete(ix.members[mk], gk)
+		if len(ix.members[mk]) == 0 {
+			delete(ix.members, mk)
+			delete(ix.locations[s], loc)
+			if len(ix.locations[s]) == 0 {
+				delete(ix.locations, s)
+			}
+		}
+		if touched != nil {
+			touched[mk] = struct{}{}
+		}
+	}
+}
+
+// build returns base with the prefix sets in touched rebuilt from the
+// writer's tables, sharing every other part of base.
+func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot {
+	e := newEditor(base)
+	subjects := map[grant.Subject]struct{}{}
+	for mk := range touched {
+		e.setPrefixSet(mk, newPrefixSet(mk.subject.Name, collect(ix.members[mk])))
+		subjects[mk.subject] = struct{}{}
+	}
+	for s := range subjects {
+		e.setSubjectLocations(s, sortedLocations(ix.locations[s]))
+	}
+	next := e.finish()
+	next.grantCount = len(ix.grants)
+	return next
+}
+
+func collect(m map[grantKey]*record) []*record {
+	out := make([]*record, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	return out
+}

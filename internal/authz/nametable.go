@@ -1,0 +1,85 @@
+package authz
+
+// nameTable maps subject names to prefix sets by open addressing on a seeded
+// 64-bit hash of the name. It exists for the hot path: the hash of a name is
+// computed once and picks both the shard and the slot, and a name that is not
+// in the table (most of a principal's groups) costs one or two slot reads and
+// no string comparison. It is immutable once built.
+type nameTable struct {
+	// slots has a power-of-two length and is at most half full, so every
+	// probe sequence reaches an empty slot.
+	slots []slot
+	mask  uint64
+}
+
+type slot struct {
+	hash uint64
+	// set is nil in an empty slot; set.name is the key.
+	set *prefixSet
+}
+
+// get returns the set of name, whose hash is h, or nil.
+func (t *nameTable) get(h uint64, name string) *prefixSet {
+	if t == nil {
+		return nil
+	}
+	for i := (h >> nameShardBits) & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.set == nil {
+			return nil
+		}
+		if s.hash == h && s.set.name == name {
+			return s.set
+		}
+	}
+}
+
+// with returns a table holding the entries of t except name's, plus set
+// (when set is not nil), or nil when nothing is left.
+func (t *nameTable) with(h uint64, name string, set *prefixSet) *nameTable {
+	var entries []slot
+	if t != nil {
+		entries = make([]slot, 0, len(t.slots)/2+1)
+		for _, s := range t.slots {
+			if s.set != nil && !(s.hash == h && s.set.name == name) {
+				entries = append(entries, s)
+			}
+		}
+	}
+	if set != nil {
+		entries = append(entries, slot{hash: h, set: set})
+	}
+	return newNameTable(entries)
+}
+
+// newNameTable builds a table of the given entries, or nil for none.
+func newNameTable(entries []slot) *nameTable {
+	if len(entries) == 0 {
+		return nil
+	}
+	size := 2
+	for size < 2*len(entries) {
+		size *= 2
+	}
+	t := &nameTable{slots: make([]slot, size), mask: uint64(size - 1)}
+	for _, e := range entries {
+		i := (e.hash >> nameShardBits) & t.mask
+		for t.slots[i].set != nil {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = e
+	}
+	return t
+}
+
+// each calls fn for every set in t.
+func (t *nameTable) each(fn func(*prefixSet)) {
+	if t == nil {
+		return
+	}
+	for _, s := range t.slots {
+		if s.set != nil {
+			fn(s.set)
+		}
+	}
+}

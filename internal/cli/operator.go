@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/webhook"
+)
+
+// operatorOptions are the flags of `s3am operator`.
+type operatorOptions struct {
+	namespace      string
+	metricsAddr    string
+	probeAddr      string
+	leaderElect    bool
+	webhookPort    int
+	webhookCertDir string
+	zap            zap.Options
+}
+
+func newOperatorCommand() *cobra.Command {
+	o := operatorOptions{}
+	cmd := &cobra.Command{
+		Use:   "operator",
+		Short: "Run the controllers and admission webhooks",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runOperator(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.namespace, "namespace", envOr("POD_NAMESPACE", "s3am-system"), "the operator's namespace: it may grant anything, and holds the leader lease and policy ConfigMaps")
+	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
+	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
+	f.IntVar(&o.webhookPort, "webhook-port", 9443, "port of the admission webhook server")
+	f.StringVar(&o.webhookCertDir, "webhook-cert-dir", "", "directory with tls.crt and tls.key for the webhook server (default: controller-runtime's)")
+	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
+	o.zap.BindFlags(zapFlags)
+	f.AddGoFlagSet(zapFlags)
+	return cmd
+}
+
+// Scheme returns the scheme every s3am process uses.
+func Scheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("client-go scheme: %w", err)
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("s3am scheme: %w", err)
+	}
+	return s, nil
+}
+
+func runOperator(cmd *cobra.Command, o operatorOptions) error {
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+	scheme, err := Scheme()
+	if err != nil {
+		return err
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress:  o.probeAddr,
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        "s3am-operator.s3am.io",
+		LeaderElectionNamespace: o.namespace,
+		WebhookServer:           ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.webhookPort, CertDir: o.webhookCertDir}),
+	})
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: o.namespace}); err != nil {
+		return fmt.Errorf("webhooks: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return fmt.Errorf("healthz: %w", err)
+	}
+	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
+		return fmt.Errorf("readyz: %w", err)
+	}
+	return mgr.Start(cmd.Context())
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

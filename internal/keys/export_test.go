@@ -1,0 +1,7 @@
+package keys
+
+// Internals exposed to the external tests of this package.
+var (
+	AcceptPath  = acceptPath
+	ExplainPath = explainPath
+)

@@ -1,0 +1,190 @@
+// Package controlplane starts a real kube-apiserver and etcd (envtest, on the
+// binaries `make envtest-assets` builds into bin/k8s) with the project's CRDs,
+// and runs the kubectl built beside them.
+package controlplane
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	s3amv1alpha1 "github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+)
+
+// Options choose what the control plane is started with.
+type Options struct {
+	// Webhooks installs config/webhook, pointing at a server the test runs on
+	// Env.Webhook's host, port and certificates.
+	Webhooks bool
+}
+
+// Env is a running control plane.
+type Env struct {
+	Config     *rest.Config
+	Client     client.Client
+	Scheme     *runtime.Scheme
+	Kubeconfig string
+	// Webhook is where the API server expects the webhook server, when Options.Webhooks is set.
+	Webhook *envtest.WebhookInstallOptions
+
+	env     *envtest.Environment
+	kubectl string
+	dir     string
+}
+
+// Scheme returns a scheme with the built-in types and s3am.io/v1alpha1.
+func Scheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("add client-go scheme: %w", err)
+	}
+	if err := s3amv1alpha1.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("add s3am scheme: %w", err)
+	}
+	return s, nil
+}
+
+// Assets returns the directory of kube-apiserver, etcd and kubectl, and
+// whether they are all there.
+func Assets() (string, bool) {
+	dir := os.Getenv("KUBEBUILDER_ASSETS")
+	if dir == "" {
+		p, err := repo.Path("bin", "k8s")
+		if err != nil {
+			return "", false
+		}
+		dir = p
+	}
+	for _, b := range []string{"kube-apiserver", "etcd", "kubectl"} {
+		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+			return dir, false
+		}
+	}
+	return dir, true
+}
+
+// Start starts a control plane for the test and stops it at cleanup. Packages
+// that share one across tests use StartShared from TestMain instead.
+func Start(tb testing.TB, opts Options) *Env {
+	tb.Helper()
+	if _, ok := Assets(); !ok {
+		repo.Missing(tb, "the test control plane (kube-apiserver, etcd, kubectl)", "envtest-assets")
+	}
+	e, err := StartShared(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := e.Stop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return e
+}
+
+// StartShared starts a control plane that the caller stops with Stop.
+func StartShared(opts Options) (*Env, error) {
+	assets, ok := Assets()
+	if !ok {
+		return nil, fmt.Errorf("control plane binaries missing in %s: run `make envtest-assets`", assets)
+	}
+	crds, err := repo.Path("config", "crd", "bases")
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := Scheme()
+	if err != nil {
+		return nil, err
+	}
+	env := &envtest.Environment{
+		CRDDirectoryPaths:     []string{crds},
+		ErrorIfCRDPathMissing: true,
+		BinaryAssetsDirectory: assets,
+		Scheme:                scheme,
+	}
+	if opts.Webhooks {
+		hooks, err := repo.Path("config", "webhook")
+		if err != nil {
+			return nil, err
+		}
+		env.WebhookInstallOptions = envtest.WebhookInstallOptions{Paths: []string{hooks}}
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		return nil, fmt.Errorf("start control plane: %w", err)
+	}
+	e := &Env{Config: cfg, Scheme: scheme, env: env, kubectl: filepath.Join(assets, "kubectl")}
+	if opts.Webhooks {
+		e.Webhook = &env.WebhookInstallOptions
+	}
+	if err := e.init(); err != nil {
+		_ = env.Stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Env) init() error {
+	c, err := client.New(e.Config, client.Options{Scheme: e.Scheme})
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	e.Client = c
+	admin, err := e.env.AddUser(envtest.User{Name: "test-admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return fmt.Errorf("add admin user: %w", err)
+	}
+	kc, err := admin.KubeConfig()
+	if err != nil {
+		return fmt.Errorf("admin kubeconfig: %w", err)
+	}
+	e.dir, err = os.MkdirTemp("", "s3am-controlplane-")
+	if err != nil {
+		return fmt.Errorf("temp dir: %w", err)
+	}
+	e.Kubeconfig = filepath.Join(e.dir, "kubeconfig")
+	if err := os.WriteFile(e.Kubeconfig, kc, 0o600); err != nil {
+		return fmt.Errorf("write kubeconfig: %w", err)
+	}
+	return nil
+}
+
+// Stop stops the control plane and removes its files.
+func (e *Env) Stop() error {
+	err := e.env.Stop()
+	if e.dir != "" {
+		_ = os.RemoveAll(e.dir)
+	}
+	if err != nil {
+		return fmt.Errorf("stop control plane: %w", err)
+	}
+	return nil
+}
+
+// Kubectl runs the built kubectl against the control plane, with stdin if
+// non-empty, and returns its combined output.
+func (e *Env) Kubectl(ctx context.Context, stdin string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, e.kubectl, append([]string{"--kubeconfig", e.Kubeconfig}, args...)...)
+	if stdin != "" {
+		cmd.Stdin = strings.NewReader(stdin)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if err != nil {
+		return out.String(), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, out.String())
+	}
+	return out.String(), nil
+}

@@ -1,0 +1,68 @@
+// Package repo locates the repository root and the tools `make` installs into
+// bin/, so that tests run by hand with `go test` find them without setup.
+package repo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const modulePath = "module github.com/s3am/s3-access-manager\n"
+
+// Root returns the directory holding the project's go.mod.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("working directory: %w", err)
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.HasPrefix(string(b), modulePath) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod of github.com/s3am/s3-access-manager above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Path joins elements onto the repository root.
+func Path(elem ...string) (string, error) {
+	root, err := Root()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(append([]string{root}, elem...)...), nil
+}
+
+// Tool returns the path of an installed tool: the environment variable env if
+// set, else bin/<rel> in the repository. ok is false when the file is missing.
+func Tool(env string, rel ...string) (path string, ok bool) {
+	path = os.Getenv(env)
+	if path == "" {
+		p, err := Path(append([]string{"bin"}, rel...)...)
+		if err != nil {
+			return "", false
+		}
+		path = p
+	}
+	_, err := os.Stat(path)
+	return path, err == nil
+}
+
+// Missing stops a test that needs a tool which is not installed. In CI (CI set
+// to "true") that is a failure: CI must run every test. Elsewhere the test is
+// skipped, loudly, naming the make target that installs the tool.
+func Missing(tb testing.TB, what, target string) {
+	tb.Helper()
+	msg := fmt.Sprintf("*** %s is not installed: run `make %s` (or `make test`, which does) ***", what, target)
+	if os.Getenv("CI") == "true" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+}
