@@ -33,9 +33,9 @@ func (ix *Index) Decide(p grant.Principal, perm grant.Permission, connection, bu
 	}
 	m := s.match(p, cs.buckets[bucket], key, perm)
 	switch {
-	case m.allow != nil:
+	case m.allow.r != nil:
 		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}
-	case m.cover != nil:
+	case m.cover.r != nil:
 		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}
 	}
 	return Decision{Reason: ReasonNoGrant}

@@ -33,7 +33,7 @@ func (ix *Index) CanList(p grant.Principal, connection, bucket, prefix string) L
 	}
 	bt := cs.buckets[bucket]
 	m := s.match(p, bt, prefix, grant.List)
-	if m.allow != nil {
+	if m.allow.r != nil {
 		return ListDecision{Allowed: true, Mode: ListFull, Reason: ReasonAllowed, Grant: m.allow.id}
 	}
 	folders, unlisted := s.breadcrumbs(p, bt, prefix)
@@ -41,9 +41,9 @@ func (ix *Index) CanList(p grant.Principal, connection, bucket, prefix string) L
 		return ListDecision{Allowed: true, Mode: ListBreadcrumb, Reason: ReasonAllowed, Folders: folders}
 	}
 	switch {
-	case m.cover != nil:
+	case m.cover.r != nil:
 		return ListDecision{Reason: ReasonPermissionMissing, Grant: m.cover.id}
-	case unlisted != nil:
+	case unlisted.r != nil:
 		return ListDecision{Reason: ReasonPermissionMissing, Grant: unlisted.id}
 	}
 	return ListDecision{Reason: ReasonNoGrant}
@@ -52,12 +52,12 @@ func (ix *Index) CanList(p grant.Principal, connection, bucket, prefix string) L
 // breadcrumbs returns the sorted child folders of prefix that lead to p's list
 // grant roots below it, and, when there are none, the best grant rooted below
 // prefix without list permission (so the denial can name it).
-func (s *snapshot) breadcrumbs(p grant.Principal, bt *bucketTable, prefix string) (folders []string, unlisted *record) {
+func (s *snapshot) breadcrumbs(p grant.Principal, bt *bucketTable, prefix string) (folders []string, unlisted decider) {
 	unlistedLen := 0
 	visit := func(rt *root) {
 		if !rt.permissions.Has(grant.List) {
-			if better(rt.grants[0], len(rt.prefix), unlisted, unlistedLen) {
-				unlisted, unlistedLen = rt.grants[0], len(rt.prefix)
+			if better(rt.first, len(rt.prefix), unlisted, unlistedLen) {
+				unlisted, unlistedLen = rt.first, len(rt.prefix)
 			}
 			return
 		}

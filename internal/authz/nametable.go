@@ -4,13 +4,10 @@ package authz
 // 64-bit hash of the name. It exists for the hot path: the hash of a name is
 // computed once and picks both the shard and the slot, and a name that is not
 // in the table (most of a principal's groups) costs one or two slot reads and
-// no string comparison. It is immutable once built.
-type nameTable struct {
-	// slots has a power-of-two length and is at most half full, so every
-	// probe sequence reaches an empty slot.
-	slots []slot
-	mask  uint64
-}
+// no string comparison. Its length is a power of two and it is at most half
+// full, so every probe sequence reaches an empty slot. It is immutable once
+// built; nil is the empty table.
+type nameTable []slot
 
 type slot struct {
 	hash uint64
@@ -19,12 +16,13 @@ type slot struct {
 }
 
 // get returns the set of name, whose hash is h, or nil.
-func (t *nameTable) get(h uint64, name string) *prefixSet {
-	if t == nil {
+func (t nameTable) get(h uint64, name string) *prefixSet {
+	if len(t) == 0 {
 		return nil
 	}
-	for i := (h >> nameShardBits) & t.mask; ; i = (i + 1) & t.mask {
-		s := &t.slots[i]
+	mask := uint64(len(t) - 1)
+	for i := (h >> nameShardBits) & mask; ; i = (i + 1) & mask {
+		s := &t[i]
 		if s.set == nil {
 			return nil
 		}
@@ -35,15 +33,12 @@ func (t *nameTable) get(h uint64, name string) *prefixSet {
 }
 
 // with returns a table holding the entries of t except name's, plus set
-// (when set is not nil), or nil when nothing is left.
-func (t *nameTable) with(h uint64, name string, set *prefixSet) *nameTable {
-	var entries []slot
-	if t != nil {
-		entries = make([]slot, 0, len(t.slots)/2+1)
-		for _, s := range t.slots {
-			if s.set != nil && !(s.hash == h && s.set.name == name) {
-				entries = append(entries, s)
-			}
+// (when set is not nil).
+func (t nameTable) with(h uint64, name string, set *prefixSet) nameTable {
+	entries := make([]slot, 0, len(t)/2+1)
+	for _, s := range t {
+		if s.set != nil && !(s.hash == h && s.set.name == name) {
+			entries = append(entries, s)
 		}
 	}
 	if set != nil {
@@ -52,8 +47,8 @@ func (t *nameTable) with(h uint64, name string, set *prefixSet) *nameTable {
 	return newNameTable(entries)
 }
 
-// newNameTable builds a table of the given entries, or nil for none.
-func newNameTable(entries []slot) *nameTable {
+// newNameTable builds a table of the given entries.
+func newNameTable(entries []slot) nameTable {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -61,23 +56,21 @@ func newNameTable(entries []slot) *nameTable {
 	for size < 2*len(entries) {
 		size *= 2
 	}
-	t := &nameTable{slots: make([]slot, size), mask: uint64(size - 1)}
+	t := make(nameTable, size)
+	mask := uint64(size - 1)
 	for _, e := range entries {
-		i := (e.hash >> nameShardBits) & t.mask
-		for t.slots[i].set != nil {
-			i = (i + 1) & t.mask
+		i := (e.hash >> nameShardBits) & mask
+		for t[i].set != nil {
+			i = (i + 1) & mask
 		}
-		t.slots[i] = e
+		t[i] = e
 	}
 	return t
 }
 
 // each calls fn for every set in t.
-func (t *nameTable) each(fn func(*prefixSet)) {
-	if t == nil {
-		return
-	}
-	for _, s := range t.slots {
+func (t nameTable) each(fn func(*prefixSet)) {
+	for _, s := range t {
 		if s.set != nil {
 			fn(s.set)
 		}

@@ -18,6 +18,11 @@ const linearMax = 8
 // prefixSet holds the grant roots of one subject in one bucket. It is
 // immutable once built.
 //
+// Its layout serves the hot path, which is bound by cache misses: the name
+// and every prefix are substrings of one string, a set with a single root
+// keeps it inside the struct, and each root caches the ids of its deciding
+// grants, so that a decision reads the set, its string and nothing else.
+//
 // A large set is not scanned: for each distinct root length n (longest first)
 // the path must have a '/' at n-1, and path[:n] is looked up in a map. Because
 // every root ends with "/", that is exactly keys.Covers, and the cost is
@@ -27,6 +32,8 @@ type prefixSet struct {
 	name string
 	// roots are ordered longest prefix first, then in byte order.
 	roots []root
+	// single backs roots when there is one.
+	single [1]root
 	// byPrefix and lengths (distinct, longest first) index sets of more
 	// than linearMax roots; both are nil for smaller sets.
 	byPrefix map[string]*root
@@ -40,10 +47,18 @@ type root struct {
 	prefix string
 	// permissions is the union over grants.
 	permissions grant.Permissions
+	// first is grants[0], which decides a denial for want of permission;
+	// deciders holds, per permission bit, the first of grants that gives it.
+	first    decider
+	deciders [4]decider
 	// grants are ordered by namespace, then name.
 	grants []*record
-	// deciders holds, per permission bit, the first of grants that gives it.
-	deciders [4]*record
+}
+
+// decider is a grant that decides, with its id at hand.
+type decider struct {
+	id string
+	r  *record
 }
 
 // newPrefixSet builds the set of the given grants of the named subject, or
@@ -56,23 +71,42 @@ func newPrefixSet(name string, records []*record) *prefixSet {
 	for _, r := range records {
 		byPrefix[r.prefix] = append(byPrefix[r.prefix], r)
 	}
-	ps := &prefixSet{name: name, roots: make([]root, 0, len(byPrefix))}
-	for prefix, rs := range byPrefix {
-		slices.SortFunc(rs, compareRecords)
-		rt := root{prefix: prefix, grants: rs}
-		for _, r := range rs {
+	prefixes := make([]string, 0, len(byPrefix))
+	for p := range byPrefix {
+		prefixes = append(prefixes, p)
+	}
+	slices.SortFunc(prefixes, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+
+	var arena strings.Builder
+	arena.WriteString(name)
+	for _, p := range prefixes {
+		arena.WriteString(p)
+	}
+	text := arena.String()
+
+	ps := &prefixSet{name: text[:len(name)]}
+	if len(prefixes) == 1 {
+		ps.roots = ps.single[:]
+	} else {
+		ps.roots = make([]root, len(prefixes))
+	}
+	at := len(name)
+	for i, p := range prefixes {
+		rt := &ps.roots[i]
+		rt.prefix = text[at : at+len(p)]
+		at += len(p)
+		rt.grants = byPrefix[p]
+		slices.SortFunc(rt.grants, compareRecords)
+		rt.first = decider{id: rt.grants[0].id, r: rt.grants[0]}
+		for _, r := range rt.grants {
 			rt.permissions |= r.permissions
-			for bit, p := range grant.AllPermissions {
-				if rt.deciders[bit] == nil && r.permissions.Has(p) {
-					rt.deciders[bit] = r
+			for bit, perm := range grant.AllPermissions {
+				if rt.deciders[bit].r == nil && r.permissions.Has(perm) {
+					rt.deciders[bit] = decider{id: r.id, r: r}
 				}
 			}
 		}
-		ps.roots = append(ps.roots, rt)
 	}
-	slices.SortFunc(ps.roots, func(a, b root) int {
-		return cmp.Or(cmp.Compare(len(b.prefix), len(a.prefix)), strings.Compare(a.prefix, b.prefix))
-	})
 	ps.sorted = make([]*root, len(ps.roots))
 	for i := range ps.roots {
 		ps.sorted[i] = &ps.roots[i]
@@ -95,17 +129,17 @@ func newPrefixSet(name string, records []*record) *prefixSet {
 // subjects.
 type match struct {
 	// allow is the best grant that covers the path and has the permission.
-	allow    *record
+	allow    decider
 	allowLen int
 	// cover is the best grant that covers the path at all.
-	cover    *record
+	cover    decider
 	coverLen int
 }
 
-// better reports whether a grant rooted at n bytes beats cur rooted at curLen:
-// the longer root wins, then the smaller namespace/name.
-func better(r *record, n int, cur *record, curLen int) bool {
-	return cur == nil || n > curLen || n == curLen && r.less(cur)
+// better reports whether d rooted at n bytes beats cur rooted at curLen: the
+// longer root wins, then the smaller namespace/name.
+func better(d decider, n int, cur decider, curLen int) bool {
+	return cur.r == nil || n > curLen || n == curLen && d.r.less(cur.r)
 }
 
 // consider offers the roots of ps that cover path, longest first, and stops
@@ -136,16 +170,16 @@ func (m *match) consider(ps *prefixSet, path string, perm grant.Permission) {
 // offer records a covering root and reports whether it gives perm.
 func (m *match) offer(rt *root, perm grant.Permission) bool {
 	n := len(rt.prefix)
-	if better(rt.grants[0], n, m.cover, m.coverLen) {
-		m.cover, m.coverLen = rt.grants[0], n
+	if better(rt.first, n, m.cover, m.coverLen) {
+		m.cover, m.coverLen = rt.first, n
 	}
 	if !rt.permissions.Has(perm) {
 		return false
 	}
 	// perm is a single bit here (Decide checks), so this indexes deciders.
-	r := rt.deciders[bits.TrailingZeros8(uint8(perm))&3]
-	if better(r, n, m.allow, m.allowLen) {
-		m.allow, m.allowLen = r, n
+	d := rt.deciders[bits.TrailingZeros8(uint8(perm))&3]
+	if better(d, n, m.allow, m.allowLen) {
+		m.allow, m.allowLen = d, n
 	}
 	return true
 }

@@ -93,7 +93,7 @@ func (e *editor) setPrefixSet(mk memberKey, ps *prefixSet) {
 	}
 	h := e.next.hash(mk.subject.Name)
 	names := &bt.names[kindIndex(mk.subject.Kind)][h%nameShards]
-	*names = (*names).with(h, mk.subject.Name, ps)
+	*names = names.with(h, mk.subject.Name, ps)
 }
 
 // setSubjectLocations replaces the Roots index entry of subj.
@@ -116,7 +116,7 @@ func (e *editor) setSubjectLocations(subj grant.Subject, locs []location) {
 // finish drops emptied tables and returns the snapshot to publish.
 func (e *editor) finish() *snapshot {
 	for loc, bt := range e.buckets {
-		if *bt == (bucketTable{}) {
+		if bt.empty() {
 			delete(e.connStates[loc.connection].buckets, loc.bucket)
 		}
 	}
@@ -143,4 +143,16 @@ func sortedLocations(m map[location]struct{}) []location {
 		return cmp.Or(cmp.Compare(a.connection, b.connection), cmp.Compare(a.bucket, b.bucket))
 	})
 	return locs
+}
+
+// empty reports whether bt holds no subject.
+func (bt *bucketTable) empty() bool {
+	for kind := range bt.names {
+		for _, t := range bt.names[kind] {
+			if len(t) > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

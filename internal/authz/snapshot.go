@@ -48,7 +48,7 @@ const (
 // bucketTable holds the prefix sets of every subject with grants in one
 // bucket, users and groups apart, each sharded by name hash.
 type bucketTable struct {
-	names [2][nameShards]*nameTable
+	names [2][nameShards]nameTable
 }
 
 // location is a bucket of a connection.

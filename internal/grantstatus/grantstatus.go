@@ -56,7 +56,7 @@ func Evaluate(in Input) Result {
 		Expired:            validity(in),
 		ConnectionNotReady: connection(in),
 		OutsideDelegation:  outsideDelegation(in),
-		Recheck:            nextBoundary(in.Grant, in.Now),
+		Recheck:            NextBoundary(in.Grant, in.Now),
 	}
 	// The first failing check explains why the grant is not Ready; the
 	// connection comes first because without it nothing else matters.
@@ -118,7 +118,9 @@ func validity(in Input) Check {
 	return Check{Reason: v1alpha1.ReasonWithinValidity, Message: "grant is within its validity window"}
 }
 
-func nextBoundary(g *v1alpha1.PrefixGrant, now time.Time) time.Time {
+// NextBoundary returns the grant's first validFrom or validUntil after now, or
+// the zero time when its validity never changes again.
+func NextBoundary(g *v1alpha1.PrefixGrant, now time.Time) time.Time {
 	for _, t := range []*time.Time{timeOf(g.Spec.ValidFrom), timeOf(g.Spec.ValidUntil)} {
 		if t != nil && t.After(now) {
 			return *t

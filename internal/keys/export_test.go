@@ -5,3 +5,6 @@ var (
 	AcceptPath  = acceptPath
 	ExplainPath = explainPath
 )
+
+// PlainWord exposes the word-at-a-time test of acceptPath.
+var PlainWord = plainWord

@@ -54,8 +54,8 @@ func listCtx(prefix string, delimiter ...string) map[string][]string {
 func TestGenerateWholeBucket(t *testing.T) {
 	d := mustGenerate(t, Connection{Name: seedConnection}, []grant.Grant{oneGrant("bk1", "", grant.Read, grant.List)})
 	want := `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bk1/*"},` +
-		`{"Sid":"List","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bk1"}]}`
+		`{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::bk1/*"]},` +
+		`{"Sid":"List","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk1"]}]}`
 	if got := jsonOf(t, d); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -71,11 +71,11 @@ func TestGenerateDropsSubsumedGrants(t *testing.T) {
 		oneGrant("bk1", "ab/", grant.List),
 	})
 	want := `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bk1/*"},` +
-		`{"Sid":"Write","Effect":"Allow","Action":["s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:PutObject"],"Resource":"arn:aws:s3:::bk1/a/*"},` +
-		`{"Sid":"Delete","Effect":"Allow","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::bk1/a/b/*"},` +
-		`{"Sid":"List","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bk1","Condition":{"StringLike":{"s3:prefix":["a/*","ab/*"]}}},` +
-		`{"Sid":"ListParents","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bk1","Condition":{"StringEquals":{"s3:delimiter":"/","s3:prefix":""}}}]}`
+		`{"Sid":"Read","Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::bk1/*"]},` +
+		`{"Sid":"Write","Effect":"Allow","Action":["s3:AbortMultipartUpload","s3:ListMultipartUploadParts","s3:PutObject"],"Resource":["arn:aws:s3:::bk1/a/*"]},` +
+		`{"Sid":"Delete","Effect":"Allow","Action":["s3:DeleteObject"],"Resource":["arn:aws:s3:::bk1/a/b/*"]},` +
+		`{"Sid":"List","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk1"],"Condition":{"StringLike":{"s3:prefix":["a/*","ab/*"]}}},` +
+		`{"Sid":"ListParents","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk1"],"Condition":{"StringEquals":{"s3:delimiter":["/"],"s3:prefix":[""]}}}]}`
 	if got := jsonOf(t, d); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -88,9 +88,9 @@ func TestGenerateMergesBucketsWithEqualStatements(t *testing.T) {
 		oneGrant("bk3", "", grant.List),
 	})
 	want := `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"List1","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::bk3"},` +
-		`{"Sid":"List2","Effect":"Allow","Action":"s3:ListBucket","Resource":["arn:aws:s3:::bk1","arn:aws:s3:::bk2"],"Condition":{"StringLike":{"s3:prefix":"in/*"}}},` +
-		`{"Sid":"ListParents","Effect":"Allow","Action":"s3:ListBucket","Resource":["arn:aws:s3:::bk1","arn:aws:s3:::bk2"],"Condition":{"StringEquals":{"s3:delimiter":"/","s3:prefix":""}}}]}`
+		`{"Sid":"List1","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk1","arn:aws:s3:::bk2"],"Condition":{"StringLike":{"s3:prefix":["in/*"]}}},` +
+		`{"Sid":"List2","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk3"]},` +
+		`{"Sid":"ListParents","Effect":"Allow","Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::bk1","arn:aws:s3:::bk2"],"Condition":{"StringEquals":{"s3:delimiter":["/"],"s3:prefix":[""]}}}]}`
 	if got := jsonOf(t, d); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -104,7 +104,7 @@ func TestGenerateEscapesSpecialCharacters(t *testing.T) {
 	s := jsonOf(t, d)
 	for _, want := range []string{
 		`"arn:aws:s3:::bk1/reports${*}/q${?}/${$}{aws:username}/*"`,
-		`"s3:prefix":"reports${*}/q${?}/${$}{aws:username}/*"`,
+		`"s3:prefix":["reports${*}/q${?}/${$}{aws:username}/*"]`,
 		`"reports*/q?/"`,
 	} {
 		if !strings.Contains(s, want) {
@@ -150,7 +150,7 @@ func TestGenerateKMS(t *testing.T) {
 		perms []grant.Permission
 		want  string
 	}{
-		{[]grant.Permission{grant.Read}, `"Action":"kms:Decrypt"`},
+		{[]grant.Permission{grant.Read}, `"Action":["kms:Decrypt"]`},
 		{[]grant.Permission{grant.Write}, `"Action":["kms:Decrypt","kms:GenerateDataKey"]`},
 		{[]grant.Permission{grant.List, grant.Delete}, ""},
 	} {
@@ -159,7 +159,7 @@ func TestGenerateKMS(t *testing.T) {
 			if strings.Contains(s, "kms:") {
 				t.Errorf("%v: unexpected KMS statement in %s", tc.perms, s)
 			}
-		} else if !strings.Contains(s, tc.want+`,"Resource":"`+seedKMSKey+`"`) {
+		} else if !strings.Contains(s, tc.want+`,"Resource":["`+seedKMSKey+`"]`) {
 			t.Errorf("%v: want %s in %s", tc.perms, tc.want, s)
 		}
 	}

@@ -65,7 +65,7 @@ var dialectProbes = []dialectProbe{
 			"only substitutes the condition keys it knows (aws:username, ...) and writes any other ${...} back " +
 			"verbatim, so in `lit${*}/*` the '*' stays a wildcard between a literal \"${\" and \"}\". " +
 			"Consequence: the generator's escaped ARNs (EscapeWildcards) for prefixes containing '*', '?' or '$' " +
-			"deny on MinIO what they allow on AWS.",
+			"deny on MinIO what they allow on AWS, which is why keys.ValidateGrantPrefix refuses such grant prefixes.",
 		policy: allowJSON("s3:GetObject", "arn:aws:s3:::dialect/lit${*}/*", ""),
 		key:    "lit*/a.txt", minio: denied, aws: allowed,
 	},

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/policy"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 )
@@ -16,13 +18,17 @@ import (
 // minioSessionPolicyLimit is MinIO's maxSTSSessionPolicySize (cmd/sts-handlers.go).
 const minioSessionPolicyLimit = 2048
 
+// minioSizeRefusal is how MinIO's AssumeRole refuses a policy over the limit.
+const minioSizeRefusal = "Session policy should not exceed 2048 characters"
+
 // minioEncodedSize is the length MinIO checks against its session policy
 // limit. MinIO does not measure the policy it receives: it parses it and
 // measures json.Marshal of its own model, in which every Action, Resource and
 // condition value list is an array (a single value gains "[" and "]") and
-// '<', '>' and '&' are escaped as \u003c, \u003e and \u0026 (as
-// Document.JSON writes them too). AWS counts the characters of the policy as
-// sent, without whitespace.
+// '<', '>' and '&' are escaped as \u003c, \u003e and \u0026. Document.JSON
+// writes every list as an array too but leaves those characters as they are;
+// policy.Limit.Measure counts each of them as six instead. AWS counts the
+// characters of the policy as sent.
 func minioEncodedSize(d policy.Document) (int, error) {
 	type statement struct {
 		Sid         string                         `json:"Sid,omitempty"`
@@ -60,20 +66,21 @@ func minioEncodedSize(d policy.Document) (int, error) {
 }
 
 // TestMinIOSessionPolicySize pins down how MinIO measures session policies
-// and shows the consequence for the generator. AWS allows 2,048 characters of
-// the policy as sent, which is what policy.SessionPolicyLimit packs for.
-// MinIO allows 2,048 bytes of its own re-encoding (minioEncodedSize), which
-// is longer whenever a statement has a single Action, Resource or condition
-// value (+2 each), and, for senders that do not escape them, per '&', '<' or
-// '>' (+5 each). A generated session policy near the limit can thus fit AWS
-// and be refused by MinIO.
+// and proves the generator's session policy limit exact against it. AWS
+// allows 2,048 characters of the policy as sent; MinIO allows 2,048 bytes of
+// its own re-encoding (minioEncodedSize). Document.JSON writes every value
+// list as an array, as MinIO re-encodes it, and policy.SessionPolicyLimit
+// measures each '&', '<' and '>' as the six characters of MinIO's escape, so
+// policy.SessionPolicyLimit.Measure is exactly minioEncodedSize: the
+// generator returns every policy MinIO accepts and refuses every other.
 func TestMinIOSessionPolicySize(t *testing.T) {
 	srv := minioserver.Start(t)
 	ctx := context.Background()
 
-	// minioEncodedSize is exact: at its boundary MinIO accepts 2048, refuses 2049.
+	// minioEncodedSize is exact: at its boundary MinIO accepts 2048 and
+	// refuses 2049, and SessionPolicyLimit measures the same.
 	for _, shape := range []struct{ name, resourcePrefix string }{
-		{"single values", "arn:aws:s3:::b/"},
+		{"plain", "arn:aws:s3:::b/"},
 		{"HTML characters", "arn:aws:s3:::b/r&d/<x>/"},
 	} {
 		for _, want := range []int{minioSessionPolicyLimit, minioSessionPolicyLimit + 1} {
@@ -82,50 +89,130 @@ func TestMinIOSessionPolicySize(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if got := policy.SessionPolicyLimit.Measure(js); got != want {
+				t.Errorf("%s: SessionPolicyLimit measures %d, MinIO encodes %d", shape.name, got, want)
+			}
 			_, err = srv.AssumeRole(ctx, string(js), 0)
-			if fits := want <= minioSessionPolicyLimit; fits != (err == nil) {
+			if fits := want <= minioSessionPolicyLimit; fits != (err == nil) || !fits && !strings.Contains(err.Error(), minioSizeRefusal) {
 				t.Errorf("%s: %d characters as sent, %d as MinIO encodes it: AssumeRole error %v", shape.name, len(js), want, err)
 			}
 		}
 	}
 
-	// A generated policy that fits AWS's limit and not MinIO's: a read, a
-	// delete and a list grant give five statements with single values; the
-	// read prefix is padded until the two encodings straddle 2,048.
-	alice := grant.Principal{User: "alice"}
-	grantOn := func(prefix string, perms ...grant.Permission) grant.Grant {
-		return grant.Grant{Namespace: "x", Name: "g", Connection: connection, Bucket: bucket, Prefix: prefix,
-			Subjects: []grant.Subject{{Kind: grant.User, Name: alice.User}}, Permissions: grant.NewPermissions(perms...)}
+	// Generated policies across the boundary: a read, a delete and a list
+	// grant give five statements with single values; the read prefix grows by
+	// one character at a time from well below 2,048 to the first policy the
+	// generator refuses.
+	for _, f := range []sizeFamily{
+		{name: "plain prefixes", read: "reports/", trash: "trash/", list: "shared/team/inbox/"},
+		{name: "HTML characters", read: "r&d/<q1>/", trash: "trash/a&b/", list: "shared/<team>/in&out/"},
+	} {
+		t.Run(f.name, func(t *testing.T) { f.check(ctx, t, srv) })
 	}
-	for pad := 600; pad < 800; pad++ {
-		grants := []grant.Grant{
-			grantOn("reports/"+strings.Repeat("r", pad)+"/", grant.Read),
-			grantOn("trash/"+strings.Repeat("t", 700)+"/", grant.Delete),
-			grantOn("shared/team/inbox/", grant.List),
+}
+
+// sizeFamily is a family of session policies that differ in the length of
+// one grant prefix.
+type sizeFamily struct {
+	name, read, trash, list string
+}
+
+// unlimitedSession packs a session policy into one document of any size, to
+// see what the generator would have written where it refuses.
+var unlimitedSession = policy.Limit{Name: "unlimited session policy", PerDocument: 1 << 20, MaxDocuments: 1, CountWhitespace: true}
+
+// familyStart is how far below the limit each family starts: far enough to
+// hold several policies, near enough to keep the AssumeRole calls few.
+const familyStart = 120
+
+// grants gives the family's grants: fill characters shared between the read
+// and trash prefixes (no prefix may exceed 1,024 bytes), and pad more on the
+// read prefix.
+func (f sizeFamily) grants(t *testing.T, pad, fill int) []grant.Grant {
+	t.Helper()
+	on := func(prefix string, perms ...grant.Permission) grant.Grant {
+		if err := keys.ValidateGrantPrefix(prefix); err != nil {
+			t.Fatalf("test setup: %v", err)
 		}
-		doc, err := policy.SessionPolicyFor(policy.Connection{Name: connection}, grants, alice)
-		if err != nil {
-			t.Fatalf("the generator refused before MinIO's encoding exceeded the limit: %v", err)
-		}
-		js, err := doc.JSON()
+		return grant.Grant{Namespace: "x", Name: "g", Connection: connection, Bucket: bucket, Prefix: prefix,
+			Subjects: []grant.Subject{{Kind: grant.User, Name: "alice"}}, Permissions: grant.NewPermissions(perms...)}
+	}
+	return []grant.Grant{
+		on(f.read+strings.Repeat("r", 1+fill/2+pad)+"/", grant.Read),
+		on(f.trash+strings.Repeat("t", 1+fill-fill/2)+"/", grant.Delete),
+		on(f.list, grant.List),
+	}
+}
+
+// check walks the family: every policy whose MinIO encoding fits is returned
+// by the generator, byte for byte what it would write without a limit, and
+// accepted by MinIO; the first that does not fit is refused by both.
+func (f sizeFamily) check(ctx context.Context, t *testing.T, srv *minioserver.Server) {
+	conn := policy.Connection{Name: connection}
+	alice := grant.Principal{User: "alice"}
+	whole := func(gs []grant.Grant) (policy.Document, []byte, int) {
+		t.Helper()
+		docs, err := policy.ConnectionPolicy(conn, gs, unlimitedSession)
 		if err != nil {
 			t.Fatal(err)
 		}
-		minioSize, err := minioEncodedSize(doc)
+		js, err := docs[0].JSON()
 		if err != nil {
 			t.Fatal(err)
 		}
+		n, err := minioEncodedSize(docs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return docs[0], js, n
+	}
+	// Fill the prefixes so that the family starts familyStart below the
+	// limit; every character adds one to the policy.
+	_, _, base := whole(f.grants(t, 0, 0))
+	fill := minioSessionPolicyLimit - familyStart - base
+	if fill < 0 {
+		t.Fatalf("test setup: the family starts at %d characters", base)
+	}
+	lastFit := 0
+	for pad := 0; pad <= familyStart+1; pad++ {
+		gs := f.grants(t, pad, fill)
+		_, wholeJS, minioSize := whole(gs)
+		doc, err := policy.SessionPolicyFor(conn, gs, alice)
 		if minioSize <= minioSessionPolicyLimit {
+			if err != nil {
+				t.Fatalf("the generator refused a policy of %d characters as MinIO encodes it: %v", minioSize, err)
+			}
+			js, err := doc.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(js, wholeJS) {
+				t.Fatalf("the session policy differs from the unlimited one:\n%s\n%s", js, wholeJS)
+			}
+			if got := policy.SessionPolicyLimit.Measure(js); got != minioSize {
+				t.Errorf("SessionPolicyLimit measures %d, MinIO encodes %d: %s", got, minioSize, js)
+			}
+			if _, err := srv.AssumeRole(ctx, string(js), 0); err != nil {
+				t.Fatalf("MinIO refused a generated policy of %d characters (%d as sent): %v", minioSize, len(js), err)
+			}
+			lastFit = minioSize
 			continue
 		}
-		_, err = srv.AssumeRole(ctx, string(js), 0)
-		if err == nil || !strings.Contains(err.Error(), "Session policy should not exceed 2048 characters") {
-			t.Fatalf("a %d-character generated policy (%d as MinIO encodes it): AssumeRole error %v, want MinIO's size refusal", len(js), minioSize, err)
+		if tl, ok := errors.AsType[*policy.TooLargeError](err); !ok || tl.Required <= tl.Allowed {
+			t.Fatalf("a policy of %d characters as MinIO encodes it: generator error %v, want a *policy.TooLargeError", minioSize, err)
 		}
-		t.Logf("a generated session policy of %d characters, within policy.SessionPolicyLimit, is %d as MinIO encodes it and refused", len(js), minioSize)
+		if _, err := srv.AssumeRole(ctx, string(wholeJS), 0); err == nil || !strings.Contains(err.Error(), minioSizeRefusal) {
+			t.Fatalf("the refused policy (%d as MinIO encodes it): AssumeRole error %v, want MinIO's size refusal", minioSize, err)
+		}
+		if lastFit != minioSessionPolicyLimit || minioSize != minioSessionPolicyLimit+1 {
+			t.Fatalf("the largest accepted policy has %d characters and the first refused %d; want %d and %d",
+				lastFit, minioSize, minioSessionPolicyLimit, minioSessionPolicyLimit+1)
+		}
+		t.Logf("largest generated policy: %d characters as MinIO encodes it, accepted; the next, %d (%d as sent), refused by the generator and by MinIO",
+			lastFit, minioSize, len(wholeJS))
 		return
 	}
-	t.Fatal("found no generated policy between the two limits")
+	t.Fatal("the family never crossed the limit")
 }
 
 // paddedDocument returns a one-statement document whose MinIO encoding has

@@ -1,0 +1,195 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/convert"
+	"github.com/s3am/s3-access-manager/internal/delegation"
+	"github.com/s3am/s3-access-manager/internal/grantstatus"
+)
+
+// PrefixGrantReconciler keeps each PrefixGrant's conditions true: its
+// connection exists and is Ready, it lies inside a delegation for its
+// namespace, and now is inside its validity window. It requeues exactly at
+// validFrom and validUntil.
+type PrefixGrantReconciler struct {
+	client.Client
+	Recorder          events.EventRecorder
+	OperatorNamespace string
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// +kubebuilder:rbac:groups=s3am.io,resources=prefixgrants,verbs=get;list;watch
+// +kubebuilder:rbac:groups=s3am.io,resources=prefixgrants/status,verbs=get;patch
+// +kubebuilder:rbac:groups=s3am.io,resources=s3connections,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile evaluates one grant and patches its status once.
+func (r *PrefixGrantReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	pg := &v1alpha1.PrefixGrant{}
+	if err := r.Get(ctx, req.NamespacedName, pg); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !pg.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	base := pg.DeepCopy()
+	defer func() {
+		retErr = errors.Join(retErr, r.patchStatus(ctx, base, pg))
+	}()
+
+	in, err := r.input(ctx, pg)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	st := grantstatus.Evaluate(in)
+	applyGrantStatus(pg, st)
+	r.recordTransition(base, pg, st)
+	if !st.Recheck.IsZero() {
+		return ctrl.Result{RequeueAfter: st.Recheck.Sub(in.Now)}, nil
+	}
+	return ctrl.Result{}, nil
+}
+
+// input gathers what grantstatus needs: the resolved connection and the
+// namespace's labels.
+func (r *PrefixGrantReconciler) input(ctx context.Context, pg *v1alpha1.PrefixGrant) (grantstatus.Input, error) {
+	in := grantstatus.Input{Grant: pg, OperatorNamespace: r.OperatorNamespace, Now: r.Now()}
+	conns := &v1alpha1.S3ConnectionList{}
+	if pg.Spec.Connection == "" {
+		if err := r.List(ctx, conns); err != nil {
+			return in, fmt.Errorf("list connections: %w", err)
+		}
+	}
+	name, err := convert.ResolveConnection(pg, conns.Items)
+	if err != nil {
+		in.ConnectionName = "(none)"
+		return in, nil // Connection stays nil: ConnectionNotFound explains.
+	}
+	in.ConnectionName = name
+	conn := &v1alpha1.S3Connection{}
+	switch err := r.Get(ctx, types.NamespacedName{Name: name}, conn); {
+	case apierrors.IsNotFound(err):
+	case err != nil:
+		return in, fmt.Errorf("get connection %s: %w", name, err)
+	default:
+		in.Connection = conn
+		in.ConnectionReady = ConnectionReady(conn)
+	}
+	ns := &corev1.Namespace{}
+	if err := r.Get(ctx, types.NamespacedName{Name: pg.Namespace}, ns); err != nil && !apierrors.IsNotFound(err) {
+		return in, fmt.Errorf("get namespace %s: %w", pg.Namespace, err)
+	}
+	in.Namespace = delegation.Namespace{Name: pg.Namespace, Labels: ns.Labels}
+	return in, nil
+}
+
+// ConnectionReady reports whether a connection authorizes: Ready for its
+// current generation and not suspended.
+func ConnectionReady(c *v1alpha1.S3Connection) bool {
+	cond := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
+	return !c.Spec.Suspend && cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == c.Generation
+}
+
+func applyGrantStatus(pg *v1alpha1.PrefixGrant, st grantstatus.Result) {
+	gen := pg.Generation
+	conds := &pg.Status.Conditions
+	setCondition(conds, gen, v1alpha1.ConditionReady, st.Ready, st.Reason, st.Message)
+	setCondition(conds, gen, v1alpha1.ConditionExpired, st.Expired.Failing, st.Expired.Reason, st.Expired.Message)
+	setCondition(conds, gen, v1alpha1.ConditionOutsideDelegation, st.OutsideDelegation.Failing, st.OutsideDelegation.Reason, st.OutsideDelegation.Message)
+	setCondition(conds, gen, v1alpha1.ConditionConnectionNotReady, st.ConnectionNotReady.Failing, st.ConnectionNotReady.Reason, st.ConnectionNotReady.Message)
+	pg.Status.ObservedGeneration = gen
+}
+
+// recordTransition emits an Event when Ready changes status or reason.
+func (r *PrefixGrantReconciler) recordTransition(before, after *v1alpha1.PrefixGrant, st grantstatus.Result) {
+	old := meta.FindStatusCondition(before.Status.Conditions, v1alpha1.ConditionReady)
+	if old != nil && (old.Status == metav1.ConditionTrue) == st.Ready && old.Reason == st.Reason {
+		return
+	}
+	kind := corev1.EventTypeNormal
+	if !st.Ready {
+		kind = corev1.EventTypeWarning
+	}
+	r.Recorder.Eventf(after, nil, kind, st.Reason, "Reconcile", "%s", st.Message)
+}
+
+func (r *PrefixGrantReconciler) patchStatus(ctx context.Context, base, pg *v1alpha1.PrefixGrant) error {
+	if equality.Semantic.DeepEqual(base.Status, pg.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, pg, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("patch status of prefixgrant %s/%s: %w", pg.Namespace, pg.Name, err)
+	}
+	return nil
+}
+
+// SetupWithManager registers the reconciler: grants, plus the connections and
+// namespaces their state depends on.
+func (r *PrefixGrantReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Now == nil {
+		r.Now = time.Now
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.PrefixGrant{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.S3Connection{}, handler.EnqueueRequestsFromMapFunc(r.grantsOfConnection)).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.grantsInNamespace),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		Complete(r)
+}
+
+// grantsOfConnection maps a connection to the grants that name it, and to the
+// grants that name none when it is (or was) the default.
+func (r *PrefixGrantReconciler) grantsOfConnection(ctx context.Context, o client.Object) []reconcile.Request {
+	names := []string{o.GetName()}
+	if c, ok := o.(*v1alpha1.S3Connection); ok && convert.IsDefault(c) {
+		names = append(names, "")
+	}
+	var reqs []reconcile.Request
+	for _, n := range names {
+		list := &v1alpha1.PrefixGrantList{}
+		if err := r.List(ctx, list, client.MatchingFields{indexGrantConnection: n}); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list grants of connection", "connection", n)
+			continue
+		}
+		reqs = append(reqs, requestsFor(list.Items)...)
+	}
+	return reqs
+}
+
+func (r *PrefixGrantReconciler) grantsInNamespace(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &v1alpha1.PrefixGrantList{}
+	if err := r.List(ctx, list, client.InNamespace(o.GetName())); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list grants in namespace", "namespace", o.GetName())
+		return nil
+	}
+	return requestsFor(list.Items)
+}
+
+func requestsFor(grants []v1alpha1.PrefixGrant) []reconcile.Request {
+	reqs := make([]reconcile.Request, len(grants))
+	for i := range grants {
+		reqs[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: grants[i].Namespace, Name: grants[i].Name}}
+	}
+	return reqs
+}
