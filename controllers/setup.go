@@ -19,5 +19,48 @@ func RegisterIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	if err != nil {
 		return fmt.Errorf("index grants by connection: %w", err)
 	}
+	return registerConnectionIndexes(ctx, mgr)
+}
+
+// Field indexes of S3Connections by the objects they read, as "namespace/name".
+const (
+	indexConnectionSecret    = "spec.secretRefs"
+	indexConnectionConfigMap = "spec.configMapRefs"
+)
+
+func registerConnectionIndexes(ctx context.Context, mgr ctrl.Manager) error {
+	for index, refs := range map[string]func(*v1alpha1.S3Connection) []string{
+		indexConnectionSecret:    secretRefs,
+		indexConnectionConfigMap: configMapRefs,
+	} {
+		err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.S3Connection{}, index, func(o client.Object) []string {
+			return refs(o.(*v1alpha1.S3Connection))
+		})
+		if err != nil {
+			return fmt.Errorf("index connections by %s: %w", index, err)
+		}
+	}
+	return nil
+}
+
+// Options configure the reconcilers.
+type Options struct {
+	// OperatorNamespace may grant anything and holds the policy ConfigMaps.
+	OperatorNamespace string
+}
+
+// Setup registers the field indexes and the two reconcilers. They run only
+// on the elected leader.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	if err := RegisterIndexes(ctx, mgr); err != nil {
+		return err
+	}
+	rec := mgr.GetEventRecorder("s3am-operator")
+	if err := (&PrefixGrantReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("prefixgrant controller: %w", err)
+	}
+	if err := (&S3ConnectionReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("s3connection controller: %w", err)
+	}
 	return nil
 }

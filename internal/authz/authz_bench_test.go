@@ -208,16 +208,16 @@ func BenchmarkDecideOnePrincipal(b *testing.B) {
 		d.queries = d.queries[1:]
 		q = d.queries[0]
 	}
-	keys := make([]string, 1024)
-	for i := range keys {
+	paths := make([]string, 1024)
+	for i := range paths {
 		dir := q.key[:strings.LastIndexByte(q.key, '/')+1]
-		keys[i] = fmt.Sprintf("%sfile-%d.pdf", dir, i)
+		paths[i] = fmt.Sprintf("%sfile-%d.pdf", dir, i)
 	}
 	b.Run(fmt.Sprintf("grants=%d/index", n), func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for i := 0; b.Loop(); i++ {
-			if !ix.Decide(q.p, q.perm, q.conn, q.bucket, keys[i&1023]).Allowed {
+			if !ix.Decide(q.p, q.perm, q.conn, q.bucket, paths[i&1023]).Allowed {
 				b.Fatal("denied")
 			}
 		}
@@ -227,7 +227,7 @@ func BenchmarkDecideOnePrincipal(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for i := 0; b.Loop(); i++ {
-			if !seedDecide(seed, q.p, q.perm, q.conn, q.bucket, keys[i&1023]) {
+			if !seedDecide(seed, q.p, q.perm, q.conn, q.bucket, paths[i&1023]) {
 				b.Fatal("denied")
 			}
 		}
@@ -252,15 +252,15 @@ func BenchmarkDecideSkewed(b *testing.B) {
 	seed := newSeedIndex(grants)
 	p := grant.Principal{User: "user-1", Groups: []string{"staff", "partners", "vpn"}}
 	conn, bucket := benchConn(0), benchBucket(0)
-	keys := make([]string, 1024)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("partner-%05d/uploads/file-%d.pdf", (i*7919)%n, i)
+	paths := make([]string, 1024)
+	for i := range paths {
+		paths[i] = fmt.Sprintf("partner-%05d/uploads/file-%d.pdf", (i*7919)%n, i)
 	}
 	b.Run(fmt.Sprintf("group-grants=%d/index", n), func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for i := 0; b.Loop(); i++ {
-			if !ix.Decide(p, grant.Read, conn, bucket, keys[i&1023]).Allowed {
+			if !ix.Decide(p, grant.Read, conn, bucket, paths[i&1023]).Allowed {
 				b.Fatal("denied")
 			}
 		}
@@ -270,7 +270,7 @@ func BenchmarkDecideSkewed(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for i := 0; b.Loop(); i++ {
-			if !seedDecide(seed, p, grant.Read, conn, bucket, keys[i&1023]) {
+			if !seedDecide(seed, p, grant.Read, conn, bucket, paths[i&1023]) {
 				b.Fatal("denied")
 			}
 		}

@@ -8,16 +8,19 @@
 // are serialized, build a new snapshot that shares every unchanged part with
 // the old one, and swap it in.
 //
-// The snapshot is sharded by subject (user or group name) and, within a
-// subject, by connection and bucket; a grant change therefore copies one shard
-// map and rebuilds the prefix sets of that grant's subjects in that bucket, not
-// the whole index.
+// A snapshot maps connection → bucket → subject name → the subject's grant
+// roots in that bucket. Names are found through small open-addressed tables
+// sharded by a seeded hash of the name, so a request costs two map lookups
+// plus one hash and one table probe per user or group of the principal, and
+// a grant change rebuilds one shard of one bucket per subject of the grant
+// instead of the whole index.
 //
 // Everything fails closed: before MarkSynced every request is denied with
 // ReasonNotSynced; a connection the index has not been told about, or one that
 // is not ready, denies; keys are validated with keys.ValidateKey before any
 // lookup, and prefixes match byte-exactly on path-segment boundaries
-// (keys.Covers).
+// (keys.Covers). When several grants allow a request, the one with the longest
+// prefix decides, then the smallest namespace, then the smallest name.
 //
 // The package is pure: it imports internal/keys and internal/grant only.
 package authz

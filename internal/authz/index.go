@@ -20,8 +20,9 @@ type Index struct {
 	mu sync.Mutex
 	// grants are the grants in the index, by namespace/name.
 	grants map[grantKey]*record
-	// members lists, for each subject and bucket, the grants it holds there.
-	members map[memberKey]map[grantKey]*record
+	// members lists, for each subject and bucket, the grants it holds there,
+	// in no order.
+	members map[memberKey][]*record
 	// locations lists, for each subject, the buckets it holds grants in.
 	locations map[grant.Subject]map[location]struct{}
 }
@@ -37,7 +38,7 @@ func New() *Index {
 
 func (ix *Index) reset() {
 	ix.grants = map[grantKey]*record{}
-	ix.members = map[memberKey]map[grantKey]*record{}
+	ix.members = map[memberKey][]*record{}
 	ix.locations = map[grant.Subject]map[location]struct{}{}
 }
 
@@ -166,16 +167,13 @@ func (ix *Index) link(gk grantKey, r *record, touched map[memberKey]struct{}) {
 	loc := location{r.connection, r.bucket}
 	for _, s := range r.subjects {
 		mk := memberKey{s, loc}
-		m := ix.members[mk]
-		if m == nil {
-			m = map[grantKey]*record{}
-			ix.members[mk] = m
+		if len(ix.members[mk]) == 0 {
 			if ix.locations[s] == nil {
 				ix.locations[s] = map[location]struct{}{}
 			}
 			ix.locations[s][loc] = struct{}{}
 		}
-		m[gk] = r
+		ix.members[mk] = append(ix.members[mk], r)
 		if touched != nil {
 			touched[mk] = struct{}{}
 		}
@@ -189,7 +187,7 @@ func (ix *Index) unlink(gk grantKey, r *record, touched map[memberKey]struct{}) 
 	loc := location{r.connection, r.bucket}
 	for _, s := range r.subjects {
 		mk := memberKey{s, loc}
-		delete(ix.members[mk], gk)
+		ix.members[mk] = removeRecord(ix.members[mk], r)
 		if len(ix.members[mk]) == 0 {
 			delete(ix.members, mk)
 			delete(ix.locations[s], loc)
@@ -207,11 +205,13 @@ func (ix *Index) unlink(gk grantKey, r *record, touched map[memberKey]struct{}) 
 // writer's tables, sharing every other part of base.
 func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot {
 	e := newEditor(base)
+	sets := make(map[memberKey]*prefixSet, len(touched))
 	subjects := map[grant.Subject]struct{}{}
 	for mk := range touched {
-		e.setPrefixSet(mk, newPrefixSet(mk.subject.Name, collect(ix.members[mk])))
+		sets[mk] = newPrefixSet(mk.subject.Name, ix.members[mk])
 		subjects[mk.subject] = struct{}{}
 	}
+	e.setPrefixSets(sets)
 	for s := range subjects {
 		e.setSubjectLocations(s, sortedLocations(ix.locations[s]))
 	}
@@ -220,10 +220,15 @@ func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot
 	return next
 }
 
-func collect(m map[grantKey]*record) []*record {
-	out := make([]*record, 0, len(m))
-	for _, r := range m {
-		out = append(out, r)
+// removeRecord removes r from rs, which holds it once, without keeping order.
+func removeRecord(rs []*record, r *record) []*record {
+	for i := range rs {
+		if rs[i] == r {
+			last := len(rs) - 1
+			rs[i] = rs[last]
+			rs[last] = nil
+			return rs[:last]
+		}
 	}
-	return out
+	return rs
 }

@@ -32,21 +32,6 @@ func (t nameTable) get(h uint64, name string) *prefixSet {
 	}
 }
 
-// with returns a table holding the entries of t except name's, plus set
-// (when set is not nil).
-func (t nameTable) with(h uint64, name string, set *prefixSet) nameTable {
-	entries := make([]slot, 0, len(t)/2+1)
-	for _, s := range t {
-		if s.set != nil && !(s.hash == h && s.set.name == name) {
-			entries = append(entries, s)
-		}
-	}
-	if set != nil {
-		entries = append(entries, slot{hash: h, set: set})
-	}
-	return newNameTable(entries)
-}
-
 // newNameTable builds a table of the given entries.
 func newNameTable(entries []slot) nameTable {
 	if len(entries) == 0 {

@@ -62,43 +62,51 @@ type decider struct {
 }
 
 // newPrefixSet builds the set of the given grants of the named subject, or
-// returns nil for none.
+// returns nil for none. It keeps no reference to records.
 func newPrefixSet(name string, records []*record) *prefixSet {
 	if len(records) == 0 {
 		return nil
 	}
-	byPrefix := map[string][]*record{}
-	for _, r := range records {
-		byPrefix[r.prefix] = append(byPrefix[r.prefix], r)
+	// One copy, ordered as the roots are and then as each root's grants are,
+	// so that every root's grants are a run of it.
+	rs := slices.Clone(records)
+	slices.SortFunc(rs, func(a, b *record) int {
+		return cmp.Or(cmp.Compare(len(b.prefix), len(a.prefix)), strings.Compare(a.prefix, b.prefix), compareRecords(a, b))
+	})
+	var runs [][]*record
+	size := len(name)
+	for i := 0; i < len(rs); {
+		j := i + 1
+		for j < len(rs) && rs[j].prefix == rs[i].prefix {
+			j++
+		}
+		runs = append(runs, rs[i:j:j])
+		size += len(rs[i].prefix)
+		i = j
 	}
-	prefixes := make([]string, 0, len(byPrefix))
-	for p := range byPrefix {
-		prefixes = append(prefixes, p)
-	}
-	slices.SortFunc(prefixes, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
 
 	var arena strings.Builder
+	arena.Grow(size)
 	arena.WriteString(name)
-	for _, p := range prefixes {
-		arena.WriteString(p)
+	for _, run := range runs {
+		arena.WriteString(run[0].prefix)
 	}
 	text := arena.String()
 
 	ps := &prefixSet{name: text[:len(name)]}
-	if len(prefixes) == 1 {
+	if len(runs) == 1 {
 		ps.roots = ps.single[:]
 	} else {
-		ps.roots = make([]root, len(prefixes))
+		ps.roots = make([]root, len(runs))
 	}
 	at := len(name)
-	for i, p := range prefixes {
+	for i, run := range runs {
 		rt := &ps.roots[i]
-		rt.prefix = text[at : at+len(p)]
-		at += len(p)
-		rt.grants = byPrefix[p]
-		slices.SortFunc(rt.grants, compareRecords)
-		rt.first = decider{id: rt.grants[0].id, r: rt.grants[0]}
-		for _, r := range rt.grants {
+		n := len(run[0].prefix)
+		rt.prefix, at = text[at:at+n], at+n
+		rt.grants = run
+		rt.first = decider{id: run[0].id, r: run[0]}
+		for _, r := range run {
 			rt.permissions |= r.permissions
 			for bit, perm := range grant.AllPermissions {
 				if rt.deciders[bit].r == nil && r.permissions.Has(perm) {

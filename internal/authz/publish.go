@@ -25,7 +25,7 @@ type editor struct {
 	connStates   map[string]*connState
 	bucketMaps   map[string]bool
 	buckets      map[location]*bucketTable
-	subjectShard [nameShards]bool
+	subjectShard [subjectShards]bool
 }
 
 func newEditor(cur *snapshot) *editor {
@@ -79,26 +79,68 @@ func (e *editor) setConnection(name string, known, ready bool) {
 	e.dropIfEmpty(name, cs)
 }
 
-// setPrefixSet replaces (nil removes) the prefix set of mk.
-func (e *editor) setPrefixSet(mk memberKey, ps *prefixSet) {
-	buckets := e.bucketsOf(mk.loc.connection)
-	bt := e.buckets[mk.loc]
-	if bt == nil {
-		bt = &bucketTable{}
-		if old := buckets[mk.loc.bucket]; old != nil {
-			*bt = *old
-		}
-		buckets[mk.loc.bucket] = bt
-		e.buckets[mk.loc] = bt
+// tableKey names one nameTable: a shard of one kind of subject in a bucket.
+type tableKey struct {
+	loc   location
+	kind  int
+	shard uint64
+}
+
+// setPrefixSets replaces (nil removes) the prefix set of every key in sets,
+// rebuilding each name table it touches once.
+func (e *editor) setPrefixSets(sets map[memberKey]*prefixSet) {
+	type change struct {
+		hash uint64
+		set  *prefixSet
 	}
-	h := e.next.hash(mk.subject.Name)
-	names := &bt.names[kindIndex(mk.subject.Kind)][h%nameShards]
-	*names = names.with(h, mk.subject.Name, ps)
+	changes := map[tableKey]map[string]change{}
+	for mk, ps := range sets {
+		h := e.next.hash(mk.subject.Name)
+		tk := tableKey{mk.loc, kindIndex(mk.subject.Kind), h % nameShards}
+		if changes[tk] == nil {
+			changes[tk] = map[string]change{}
+		}
+		changes[tk][mk.subject.Name] = change{h, ps}
+	}
+	for tk, byName := range changes {
+		bt := e.bucket(tk.loc)
+		t := &bt.names[tk.kind][tk.shard]
+		entries := make([]slot, 0, len(*t)/2+len(byName))
+		for _, s := range *t {
+			if s.set == nil {
+				continue
+			}
+			if _, changed := byName[s.set.name]; !changed {
+				entries = append(entries, s)
+			}
+		}
+		for _, c := range byName {
+			if c.set != nil {
+				entries = append(entries, slot{hash: c.hash, set: c.set})
+			}
+		}
+		*t = newNameTable(entries)
+	}
+}
+
+// bucket returns a writable copy of the table of loc, creating it.
+func (e *editor) bucket(loc location) *bucketTable {
+	if bt := e.buckets[loc]; bt != nil {
+		return bt
+	}
+	buckets := e.bucketsOf(loc.connection)
+	bt := &bucketTable{}
+	if old := buckets[loc.bucket]; old != nil {
+		*bt = *old
+	}
+	buckets[loc.bucket] = bt
+	e.buckets[loc] = bt
+	return bt
 }
 
 // setSubjectLocations replaces the Roots index entry of subj.
 func (e *editor) setSubjectLocations(subj grant.Subject, locs []location) {
-	si := e.next.hash(subj.Name) % nameShards
+	si := e.next.hash(subj.Name) % subjectShards
 	if !e.subjectShard[si] {
 		e.subjectShard[si] = true
 		e.next.subjectLocations[si] = maps.Clone(e.next.subjectLocations[si])

@@ -37,7 +37,7 @@ func (ix *Index) Roots(p grant.Principal) []Root {
 	merged := map[rootKey][]*record{}
 	perms := map[rootKey]grant.Permissions{}
 	add := func(subj grant.Subject) {
-		for _, loc := range s.subjectLocations[s.hash(subj.Name)%nameShards][subj] {
+		for _, loc := range s.subjectLocations[s.hash(subj.Name)%subjectShards][subj] {
 			ps := s.set(s.bucket(loc), kindIndex(subj.Kind), subj.Name)
 			if ps == nil {
 				continue
@@ -80,6 +80,7 @@ func (ix *Index) Roots(p grant.Principal) []Root {
 	return roots
 }
 
+// ready reports whether requests on the connection may be decided.
 func ready(s *snapshot, connection string) bool {
 	_, r := s.readyConnection(connection)
 	return r == ""

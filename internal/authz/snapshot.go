@@ -6,12 +6,15 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 )
 
-// nameShards splits the subjects of one bucket, and the subject index of
-// Roots, so that a grant change rebuilds one small table instead of a table of
-// every subject. The low nameShardBits of a name's hash pick the shard.
+// nameShards splits the subjects of one bucket so that a grant change
+// rebuilds one small table instead of a table of every subject; the low
+// nameShardBits of a name's hash pick the shard. subjectShards splits the
+// subject index of Roots in the same way; it holds every subject, so it has
+// more shards.
 const (
 	nameShardBits = 6
 	nameShards    = 1 << nameShardBits
+	subjectShards = 256
 )
 
 // snapshot is one immutable state of the index. Writers copy what they change
@@ -26,7 +29,7 @@ type snapshot struct {
 	seed   maphash.Seed
 	conns  map[string]*connState
 	// subjectLocations lists, per subject, where it has grants (for Roots).
-	subjectLocations [nameShards]map[grant.Subject][]location
+	subjectLocations [subjectShards]map[grant.Subject][]location
 	grantCount       int
 }
 

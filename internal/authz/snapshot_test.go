@@ -49,7 +49,7 @@ func TestPublishedSnapshotsNeverChange(t *testing.T) {
 	if after != before || after.allow.r == nil || after.allow.id != "ns/g" || after.allow.r.prefix != "a/" {
 		t.Fatalf("old snapshot changed: before %+v, after %+v", before, after)
 	}
-	if old.grantCount != 1 || len(old.subjectLocations[old.hash("alice")%nameShards][grant.Subject{Kind: grant.User, Name: "alice"}]) != 1 {
+	if old.grantCount != 1 || len(old.subjectLocations[old.hash("alice")%subjectShards][grant.Subject{Kind: grant.User, Name: "alice"}]) != 1 {
 		t.Fatal("old snapshot's count or subject index changed")
 	}
 	if ix.cur.Load() == old {
@@ -76,21 +76,21 @@ func TestUpsertSharesUntouchedParts(t *testing.T) {
 	}
 	next := ix.cur.Load()
 	oldBT, nextBT := old.bucket(location{"c", "bkt"}), next.bucket(location{"c", "bkt"})
-	bucketShards, subjectShards := 0, 0
+	copiedBucket, copiedSubject := 0, 0
 	for kind := range oldBT.names {
 		for i := range nameShards {
 			if !sameSlice(oldBT.names[kind][i], nextBT.names[kind][i]) {
-				bucketShards++
+				copiedBucket++
 			}
 		}
 	}
-	for i := range nameShards {
+	for i := range subjectShards {
 		if !sameMap(old.subjectLocations[i], next.subjectLocations[i]) {
-			subjectShards++
+			copiedSubject++
 		}
 	}
-	if bucketShards != 1 || subjectShards != 1 {
-		t.Fatalf("one new subject copied %d bucket shards and %d subject shards, want 1 and 1", bucketShards, subjectShards)
+	if copiedBucket != 1 || copiedSubject != 1 {
+		t.Fatalf("one new subject copied %d bucket shards and %d subject shards, want 1 and 1", copiedBucket, copiedSubject)
 	}
 	if old.set(oldBT, groupNames, "new-group") != nil || next.set(nextBT, groupNames, "new-group") == nil {
 		t.Fatal("the new subject is not exactly in the new snapshot")
@@ -140,51 +140,81 @@ func TestLargePrefixSetsMatchLikeSmallOnes(t *testing.T) {
 	}
 }
 
-// TestNameTable checks lookups, replacement and removal, including names
-// whose hashes collide in full, which the table must tell apart by name.
+// TestNameTable checks lookups, including names whose hashes collide in
+// full, which the table must tell apart by name.
 func TestNameTable(t *testing.T) {
-	set := func(name string) *prefixSet { return &prefixSet{name: name} }
-	var tbl nameTable
-	for i := range 100 {
-		name := fmt.Sprintf("n%d", i)
-		// Every third name shares one hash: the worst case for probing.
-		h := uint64(i)
+	hashOf := func(i int) uint64 {
 		if i%3 == 0 {
-			h = 42
+			return 42 // every third name shares one hash: the worst case for probing
 		}
-		tbl = tbl.with(h, name, set(name))
+		return uint64(i) << nameShardBits
+	}
+	var entries []slot
+	for i := range 100 {
+		entries = append(entries, slot{hash: hashOf(i), set: &prefixSet{name: fmt.Sprintf("n%d", i)}})
+	}
+	tbl := newNameTable(entries)
+	if len(tbl) < 200 || len(tbl)&(len(tbl)-1) != 0 {
+		t.Fatalf("%d slots for 100 names; want a power of two, at most half full", len(tbl))
 	}
 	for i := range 100 {
 		name := fmt.Sprintf("n%d", i)
-		h := uint64(i)
-		if i%3 == 0 {
-			h = 42
-		}
-		if got := tbl.get(h, name); got == nil || got.name != name {
+		if got := tbl.get(hashOf(i), name); got == nil || got.name != name {
 			t.Fatalf("get(%s) = %v", name, got)
 		}
-		if got := tbl.get(h, name+"x"); got != nil {
+		if got := tbl.get(hashOf(i), name+"x"); got != nil {
 			t.Fatalf("get(%sx) = %v", name, got)
 		}
 	}
 	n := 0
 	tbl.each(func(*prefixSet) { n++ })
-	if n != 100 || len(tbl) < 200 {
-		t.Fatalf("%d entries in %d slots", n, len(tbl))
+	if n != 100 {
+		t.Fatalf("each visited %d sets", n)
 	}
-	replaced := set("n3")
-	tbl = tbl.with(42, "n3", replaced)
-	if tbl.get(42, "n3") != replaced || tbl.get(42, "n6") == nil {
-		t.Fatal("replacing one colliding name lost another")
+	if newNameTable(nil) != nil || nameTable(nil).get(1, "x") != nil {
+		t.Fatal("the empty table is not nil or finds something")
 	}
-	for i := range 100 {
-		h := uint64(i)
-		if i%3 == 0 {
-			h = 42
+}
+
+// TestManyNamesInOneBucket grows one bucket's names one Upsert at a time and
+// removes half of them: every present name must still be found, every removed
+// one must not.
+func TestManyNamesInOneBucket(t *testing.T) {
+	ix := New()
+	ix.SetConnectionReady("c", true)
+	ix.MarkSynced()
+	const n = 3000
+	mk := func(i int) grant.Grant {
+		return grant.Grant{Namespace: "ns", Name: fmt.Sprintf("g%d", i), Connection: "c", Bucket: "bkt", Prefix: "p/",
+			Permissions: grant.NewPermissions(grant.Read), Subjects: []grant.Subject{{Kind: grant.Group, Name: fmt.Sprintf("group-%d", i)}}}
+	}
+	check := func(upTo int, present func(int) bool) {
+		t.Helper()
+		for i := range upTo {
+			d := ix.Decide(grant.Principal{User: "u", Groups: []string{fmt.Sprintf("group-%d", i)}}, grant.Read, "c", "bkt", "p/x")
+			if d.Allowed != present(i) {
+				t.Fatalf("group-%d: %+v, want allowed=%v", i, d, present(i))
+			}
 		}
-		tbl = tbl.with(h, fmt.Sprintf("n%d", i), nil)
 	}
-	if tbl != nil {
-		t.Fatalf("table not empty after removing everything: %d slots", len(tbl))
+	for i := range n {
+		if err := ix.Upsert(mk(i)); err != nil {
+			t.Fatal(err)
+		}
+		if i%500 == 0 {
+			check(i+1, func(int) bool { return true })
+		}
+	}
+	check(n, func(int) bool { return true })
+	for i := 0; i < n; i += 2 {
+		ix.Delete("ns", fmt.Sprintf("g%d", i))
+	}
+	check(n, func(i int) bool { return i%2 == 1 })
+	names := 0
+	for _, t := range ix.cur.Load().bucket(location{"c", "bkt"}).names[groupNames] {
+		t.each(func(*prefixSet) { names++ })
+	}
+	if names != n/2 {
+		t.Fatalf("%d names after deleting half, want %d", names, n/2)
 	}
 }

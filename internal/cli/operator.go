@@ -15,6 +15,7 @@ import (
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/webhook"
 )
 
@@ -84,6 +85,9 @@ func runOperator(cmd *cobra.Command, o operatorOptions) error {
 	})
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
+	}
+	if err := controllers.Setup(cmd.Context(), mgr, controllers.Options{OperatorNamespace: o.namespace}); err != nil {
+		return err
 	}
 	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: o.namespace}); err != nil {
 		return fmt.Errorf("webhooks: %w", err)

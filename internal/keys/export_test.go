@@ -5,6 +5,3 @@ var (
 	AcceptPath  = acceptPath
 	ExplainPath = explainPath
 )
-
-// PlainWord exposes the word-at-a-time test of acceptPath.
-var PlainWord = plainWord

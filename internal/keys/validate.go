@@ -169,13 +169,11 @@ func acceptPath(p string) bool {
 	}
 	start := 0 // of the current segment
 	for i := 0; i < len(p); {
-		if i+8 <= len(p) && plainWord(p[i:i+8]) {
-			i += 8
+		if byteClasses[p[i]] == bytePlain {
+			i++
 			continue
 		}
 		switch byteClasses[p[i]] {
-		case bytePlain:
-			i++
 		case byteSlash:
 			if !segmentOK(p[start:i]) {
 				return false
@@ -205,32 +203,4 @@ func acceptPath(p string) bool {
 // segmentOK reports whether seg is a usable path segment.
 func segmentOK(seg string) bool {
 	return seg != "" && seg != "." && seg != ".."
-}
-
-// Repeated-byte masks for plainWord.
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// plainWord reports whether all 8 bytes of w are plain (bytePlain): no C0
-// control, DEL, '\\', '/', '%' or byte of a multi-byte rune. It tests the
-// eight at once with the usual bit tricks, so runs of plain characters cost
-// one step per word rather than per byte.
-func plainWord(w string) bool {
-	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-	if x&highs != 0 {
-		return false
-	}
-	// Every byte is below 0x80 now, so in a byte-wise difference bit 7 of a
-	// byte is set only when that byte, or a lower one, went below zero: b - n
-	// when b < n, and (b ^ c) - 1 when b == c. A borrow into a higher byte
-	// needs such a byte below it, so "any bit 7 set" is exact.
-	special := (x - ones*0x20) | // a C0 control
-		((x ^ ones*0x7f) - ones) |
-		((x ^ ones*'\\') - ones) |
-		((x ^ ones*'/') - ones) |
-		((x ^ ones*'%') - ones)
-	return special&highs == 0
 }

@@ -136,3 +136,6 @@ func deleteObject(ctx context.Context, env *controlplane.Env, obj map[string]any
 
 // lines trims kubectl output for failure messages.
 func lines(s string) string { return strings.TrimSpace(s) }
+
+// errorf is fmt.Errorf, for the retry loops of the admission tests.
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,0 +1,221 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+)
+
+// Finalizer lets the S3Connection controller remove the IAM policies it
+// applied before the connection goes away.
+const Finalizer = "s3am.io/applied-policy"
+
+// defaultCheckInterval is how often Test Connection and the drift check run
+// when the spec does not say.
+const defaultCheckInterval = 5 * time.Minute
+
+// S3ConnectionReconciler tests each connection's credentials, generates its
+// policy from its Ready grants, publishes it in a ConfigMap and, in IAM mode
+// Apply, writes it to the role or user, repairing drift.
+type S3ConnectionReconciler struct {
+	client.Client
+	Recorder          events.EventRecorder
+	OperatorNamespace string
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+
+	checks credentialChecks
+}
+
+// +kubebuilder:rbac:groups=s3am.io,resources=s3connections,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=s3am.io,resources=s3connections/status,verbs=get;patch
+// +kubebuilder:rbac:groups=s3am.io,resources=s3connections/finalizers,verbs=update
+// +kubebuilder:rbac:groups=s3am.io,resources=prefixgrants,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",namespace=s3am-system,resources=configmaps,verbs=create;patch;delete
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile brings one connection in line and patches its status once.
+func (r *S3ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	conn := &v1alpha1.S3Connection{}
+	if err := r.Get(ctx, req.NamespacedName, conn); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			r.checks.forget(req.Name)
+		}
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !conn.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, conn)
+	}
+	if err := r.addFinalizer(ctx, conn); err != nil {
+		return ctrl.Result{}, err
+	}
+	base := conn.DeepCopy()
+	defer func() {
+		retErr = errors.Join(retErr, r.patchStatus(ctx, base, conn))
+	}()
+
+	cfg, credsOK := r.reconcileCredentials(ctx, conn)
+	setReady(conn, credsOK)
+	if err := r.reconcilePolicy(ctx, conn, cfg, credsOK); err != nil {
+		return ctrl.Result{}, err
+	}
+	conn.Status.ObservedGeneration = conn.Generation
+	return ctrl.Result{RequeueAfter: wait.Jitter(checkInterval(conn), 0.1)}, nil
+}
+
+// setReady: a connection authorizes when it is not suspended and its
+// credentials work. PolicyApplied does not count: grants must not depend on
+// the policy they produce, or a too-large policy would flap them.
+func setReady(conn *v1alpha1.S3Connection, credsOK bool) {
+	switch {
+	case conn.Spec.Suspend:
+		setCondition(&conn.Status.Conditions, conn.Generation, v1alpha1.ConditionReady, false, v1alpha1.ReasonSuspended,
+			"connection is suspended; its grants do not authorize")
+	case !credsOK:
+		setCondition(&conn.Status.Conditions, conn.Generation, v1alpha1.ConditionReady, false, v1alpha1.ReasonCredentialsInvalid,
+			"Test Connection failed; see the CredentialsValid condition")
+	default:
+		setCondition(&conn.Status.Conditions, conn.Generation, v1alpha1.ConditionReady, true, v1alpha1.ReasonReady,
+			"credentials work; grants on this connection authorize")
+	}
+}
+
+func checkInterval(conn *v1alpha1.S3Connection) time.Duration {
+	if d := conn.Spec.CheckInterval; d != nil && d.Duration > 0 {
+		return d.Duration
+	}
+	return defaultCheckInterval
+}
+
+func (r *S3ConnectionReconciler) addFinalizer(ctx context.Context, conn *v1alpha1.S3Connection) error {
+	if controllerutil.ContainsFinalizer(conn, Finalizer) {
+		return nil
+	}
+	patch := client.MergeFrom(conn.DeepCopy())
+	controllerutil.AddFinalizer(conn, Finalizer)
+	if err := r.Patch(ctx, conn, patch); err != nil {
+		return fmt.Errorf("add finalizer: %w", err)
+	}
+	return nil
+}
+
+// reconcileDelete removes what Apply mode wrote, then the finalizer. The
+// policy ConfigMap goes with its owner.
+func (r *S3ConnectionReconciler) reconcileDelete(ctx context.Context, conn *v1alpha1.S3Connection) error {
+	if !controllerutil.ContainsFinalizer(conn, Finalizer) {
+		return nil
+	}
+	if applyMode(conn) {
+		if err := r.removeApplied(ctx, conn); err != nil {
+			r.Recorder.Eventf(conn, nil, corev1.EventTypeWarning, v1alpha1.ReasonPolicyApplyFailed, "Delete",
+				"could not remove the applied policy; retrying: %v", err)
+			return err
+		}
+	}
+	r.checks.forget(conn.Name)
+	patch := client.MergeFrom(conn.DeepCopy())
+	controllerutil.RemoveFinalizer(conn, Finalizer)
+	if err := r.Patch(ctx, conn, patch); err != nil {
+		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
+	}
+	return nil
+}
+
+func (r *S3ConnectionReconciler) removeApplied(ctx context.Context, conn *v1alpha1.S3Connection) error {
+	cfg, err := r.awsConfig(ctx, conn)
+	if err != nil {
+		return err
+	}
+	target, err := newPolicyTarget(cfg, conn)
+	if err != nil {
+		return err
+	}
+	known := 0
+	if conn.Status.Policy != nil {
+		known = int(conn.Status.Policy.Documents)
+	}
+	return target.Remove(ctx, known)
+}
+
+func (r *S3ConnectionReconciler) patchStatus(ctx context.Context, base, conn *v1alpha1.S3Connection) error {
+	if equality.Semantic.DeepEqual(base.Status, conn.Status) {
+		return nil
+	}
+	if err := r.Status().Patch(ctx, conn, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("patch status of s3connection %s: %w", conn.Name, err)
+	}
+	return nil
+}
+
+// SetupWithManager registers the reconciler: connections, the Secrets and
+// ConfigMaps they read, the grants whose readiness shapes their policy, and
+// the policy ConfigMaps they own.
+func (r *S3ConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Now == nil {
+		r.Now = time.Now
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.S3Connection{}).
+		Owns(&corev1.ConfigMap{}).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionSecret)),
+			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
+		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionConfigMap))).
+		Watches(&v1alpha1.PrefixGrant{}, handler.EnqueueRequestsFromMapFunc(r.connectionOfGrant)).
+		Complete(r)
+}
+
+func (r *S3ConnectionReconciler) connectionsReading(index string) handler.MapFunc {
+	return func(ctx context.Context, o client.Object) []reconcile.Request {
+		list := &v1alpha1.S3ConnectionList{}
+		key := o.GetNamespace() + "/" + o.GetName()
+		if err := r.List(ctx, list, client.MatchingFields{index: key}); err != nil {
+			ctrl.LoggerFrom(ctx).Error(err, "list connections reading object", "object", key)
+			return nil
+		}
+		reqs := make([]reconcile.Request, len(list.Items))
+		for i := range list.Items {
+			reqs[i] = reconcile.Request{NamespacedName: types.NamespacedName{Name: list.Items[i].Name}}
+		}
+		return reqs
+	}
+}
+
+// connectionOfGrant maps a grant to its connection; a grant naming none maps
+// to every default connection.
+func (r *S3ConnectionReconciler) connectionOfGrant(ctx context.Context, o client.Object) []reconcile.Request {
+	pg := o.(*v1alpha1.PrefixGrant)
+	if pg.Spec.Connection != "" {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: pg.Spec.Connection}}}
+	}
+	list := &v1alpha1.S3ConnectionList{}
+	if err := r.List(ctx, list); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list connections")
+		return nil
+	}
+	var reqs []reconcile.Request
+	for i := range list.Items {
+		if list.Items[i].Annotations[v1alpha1.DefaultConnectionAnnotation] == "true" {
+			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Name: list.Items[i].Name}})
+		}
+	}
+	return reqs
+}
