@@ -48,9 +48,12 @@ func Grant(pg *v1alpha1.PrefixGrant) (grant.Grant, error) {
 }
 
 // Connection converts an S3Connection into what the policy generator needs.
+// KMS permissions are IAM's business on AWS only: S3-compatible servers
+// (MinIO) refuse kms: resources in policies and authorize SSE-KMS through
+// their own KMS configuration.
 func Connection(c *v1alpha1.S3Connection) policy.Connection {
 	pc := policy.Connection{Name: c.Name, Partition: Partition(c.Spec.Region)}
-	if c.Spec.KMS != nil {
+	if c.Spec.KMS != nil && c.Spec.Provider == v1alpha1.ProviderAWS {
 		pc.KMSKeyARN = c.Spec.KMS.KeyARN
 	}
 	return pc

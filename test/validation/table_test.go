@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -124,13 +125,17 @@ func applyObject(ctx context.Context, env *controlplane.Env, obj map[string]any)
 	return env.Kubectl(ctx, j, "apply", "-f", "-")
 }
 
-// deleteObject deletes obj if it exists.
+// deleteObject deletes obj if it exists. It does not wait for finalizers:
+// the test objects have none, except Namespaces, which never finish
+// terminating on a control plane without a namespace controller.
 func deleteObject(ctx context.Context, env *controlplane.Env, obj map[string]any) error {
 	j, err := jsonOf(obj)
 	if err != nil {
 		return err
 	}
-	_, err = env.Kubectl(ctx, j, "delete", "--ignore-not-found", "--wait=true", "-f", "-")
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err = env.Kubectl(ctx, j, "delete", "--ignore-not-found", "--wait=false", "-f", "-")
 	return err
 }
 

@@ -1,0 +1,104 @@
+package controllers_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/authz"
+	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+)
+
+const operatorNamespace = "s3am-system"
+
+var (
+	env   *controlplane.Env
+	index *authz.Index
+	k8s   client.Client
+)
+
+// TestMain runs one control plane with the operator's reconcilers and an
+// index feeder for the whole package; each test brings its own MinIO.
+func TestMain(m *testing.M) {
+	if _, ok := controlplane.Assets(); !ok {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintln(os.Stderr, "*** control plane binaries missing in CI: run `make envtest-assets` ***")
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "*** SKIPPING controllers tests: control plane binaries missing; run `make envtest-assets` ***")
+		os.Exit(0)
+	}
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func run(m *testing.M) (int, error) {
+	var err error
+	env, err = controlplane.StartShared(controlplane.Options{})
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = env.Stop() }()
+	ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.WriteTo(os.Stderr), zap.Level(zapLevel())))
+
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:  env.Scheme,
+		Metrics: metricsserver.Options{BindAddress: "0"},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("manager: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: operatorNamespace}); err != nil {
+		return 0, err
+	}
+	index = authz.New()
+	if err := (&controllers.IndexFeeder{Client: mgr.GetClient(), Index: index}).SetupWithManager(mgr); err != nil {
+		return 0, err
+	}
+	k8s = env.Client
+	for _, ns := range []string{operatorNamespace, "team-x", "partner-b-ops"} {
+		if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
+			return 0, fmt.Errorf("namespace %s: %w", ns, err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for !index.Synced() {
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("index did not sync")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code := m.Run()
+	cancel()
+	if err := <-done; err != nil {
+		return code, fmt.Errorf("manager: %w", err)
+	}
+	return code, nil
+}
+
+// zapLevel keeps reconciler logs quiet unless S3AM_TEST_LOG is set.
+func zapLevel() zapcore.Level {
+	if os.Getenv("S3AM_TEST_LOG") != "" {
+		return zapcore.DebugLevel
+	}
+	return zapcore.ErrorLevel
+}
