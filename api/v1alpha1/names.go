@@ -8,8 +8,8 @@ package v1alpha1
 // +kubebuilder:validation:Pattern=`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`
 // +kubebuilder:validation:XValidation:rule="!self.contains('..')",message="bucket name must not contain \"..\"; dots separate labels"
 // +kubebuilder:validation:XValidation:rule="!self.matches('^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$')",message="bucket name must not be formatted as an IP address"
-// +kubebuilder:validation:XValidation:rule="!self.startsWith('xn--') && !self.startsWith('sthree-')",message="bucket name must not start with the reserved prefixes \"xn--\" or \"sthree-\""
-// +kubebuilder:validation:XValidation:rule="!self.endsWith('-s3alias') && !self.endsWith('--ol-s3')",message="bucket name must not end with the reserved suffixes \"-s3alias\" or \"--ol-s3\""
+// +kubebuilder:validation:XValidation:rule="!self.startsWith('xn--') && !self.startsWith('sthree-') && !self.startsWith('amzn-s3-demo-')",message="bucket name must not start with the reserved prefixes \"xn--\", \"sthree-\" or \"amzn-s3-demo-\""
+// +kubebuilder:validation:XValidation:rule="!self.endsWith('-s3alias') && !self.endsWith('--ol-s3') && !self.endsWith('.mrap') && !self.endsWith('--x-s3') && !self.endsWith('--table-s3')",message="bucket name must not end with the reserved suffixes \"-s3alias\", \"--ol-s3\", \".mrap\", \"--x-s3\" or \"--table-s3\""
 type BucketName string
 
 // KeyPrefix is a key prefix inside a bucket: empty, or path segments each

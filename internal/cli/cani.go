@@ -16,6 +16,7 @@ import (
 
 type canIOptions struct {
 	files             []string
+	kubeconfig        string
 	user              string
 	groups            []string
 	connection        string
@@ -27,19 +28,22 @@ func newCanICommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "can-i [--user U] [--group G]... read|write|list|delete s3://BUCKET/KEY -f FILE|DIR",
 		Short: "Answer whether a user may act on a key, from PrefixGrant YAML; exits 0 for yes, 1 for no",
-		Long: "can-i decides with the same authorization index the server uses, over the grants in the files\n" +
-			"that would be Ready. For list, give a folder: s3://bucket/folder/ (or s3://bucket/ for the root).",
+		Long: "can-i decides with the same authorization index the server uses. With -f it reads the grants\n" +
+			"that would be Ready from files, offline; without -f it reads the live grants and connections of\n" +
+			"the cluster (--kubeconfig, $KUBECONFIG or in-cluster). For list, give a folder: s3://bucket/folder/\n" +
+			"(or s3://bucket/ for the root).",
 		Example: "  s3am can-i --user alice@partner-a.com write s3://partner-data/partner-a/uploads/x.pdf -f config/samples",
 		Args:    cobra.ExactArgs(2),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runCanI(cmd, o, args) },
 	}
 	f := cmd.Flags()
-	f.StringSliceVarP(&o.files, "filename", "f", nil, "YAML or JSON files or directories with S3Connections and PrefixGrants")
+	f.StringSliceVarP(&o.files, "filename", "f", nil, "YAML or JSON files or directories with S3Connections and PrefixGrants (offline mode)")
+	f.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to ask (cluster mode, without -f)")
 	f.StringVar(&o.user, "user", "", "the user name")
 	f.StringArrayVar(&o.groups, "group", nil, "a group of the user; repeat for several")
 	f.StringVar(&o.connection, "connection", "", "the connection (default: the one annotated default)")
 	f.StringVar(&o.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (for delegation checks)")
-	_ = cmd.MarkFlagRequired("filename")
+	cmd.MarkFlagsMutuallyExclusive("filename", "kubeconfig")
 	return cmd
 }
 
@@ -54,6 +58,14 @@ func runCanI(cmd *cobra.Command, o canIOptions, args []string) error {
 	}
 	if o.user == "" && len(o.groups) == 0 {
 		return fmt.Errorf("give --user, --group or both")
+	}
+	p := grant.Principal{User: o.user, Groups: o.groups}
+	if len(o.files) == 0 {
+		ix, conn, err := clusterIndex(cmd.Context(), o.kubeconfig, o.connection)
+		if err != nil {
+			return err
+		}
+		return answer(cmd, ix, p, perm, conn, bucket, key)
 	}
 	set, err := manifest.Load(o.files...)
 	if err != nil {
@@ -75,7 +87,6 @@ func runCanI(cmd *cobra.Command, o canIOptions, args []string) error {
 		ix.SetConnectionReady(c.Name, !c.Spec.Suspend)
 	}
 	ix.MarkSynced()
-	p := grant.Principal{User: o.user, Groups: o.groups}
 	return answer(cmd, ix, p, perm, conn, bucket, key)
 }
 
@@ -84,8 +95,12 @@ func answer(cmd *cobra.Command, ix *authz.Index, p grant.Principal, perm grant.P
 	out := cmd.OutOrStdout()
 	if perm == grant.List {
 		d := ix.CanList(p, conn, bucket, key)
-		if d.Allowed {
-			fmt.Fprintf(out, "yes (%s, grant %s)\n", d.Mode, d.Grant)
+		switch {
+		case d.Allowed && d.Mode == authz.ListBreadcrumb:
+			fmt.Fprintf(out, "yes (only the folders leading to your grants: %s)\n", strings.Join(d.Folders, ", "))
+			return nil
+		case d.Allowed:
+			fmt.Fprintf(out, "yes (grant %s)\n", d.Grant)
 			return nil
 		}
 		fmt.Fprintln(out, "no")

@@ -53,8 +53,8 @@ func TestCanIOnSamples(t *testing.T) {
 		{[]string{"--user", "alice@partner-a.com", "write", "s3://partner-data/partner-a/uploads/../../partner-b/x"}, 1, "DotSegment"},
 		{[]string{"--user", "bob@partner-b.com", "write", "s3://partner-data/partner-b/uploads/x.pdf"}, 0, "partner-b-ops/bob-uploads"},
 		{[]string{"--user", "someone", "--group", "partner-a-reviewers", "read", "s3://partner-data/partner-a/uploads/x.pdf"}, 0, "partner-a-reviewers"},
-		{[]string{"--user", "alice@partner-a.com", "list", "s3://partner-data/partner-a/uploads/2024/"}, 0, "yes (Full"},
-		{[]string{"--user", "alice@partner-a.com", "list", "s3://partner-data/partner-a/"}, 0, "Breadcrumb"},
+		{[]string{"--user", "alice@partner-a.com", "list", "s3://partner-data/partner-a/uploads/2024/"}, 0, "yes (grant s3am-system/alice-uploads)"},
+		{[]string{"--user", "alice@partner-a.com", "list", "s3://partner-data/partner-a/"}, 0, "leading to your grants: partner-a/processed/, partner-a/uploads/"},
 		{[]string{"--user", "alice@partner-a.com", "list", "s3://partner-data/partner-b/"}, 1, "no"},
 	}
 	for _, c := range cases {
