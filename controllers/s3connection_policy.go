@@ -22,6 +22,10 @@ import (
 // evaluates the union of all attached to a user, so documents may be many.
 var minioCannedPolicyLimit = policy.Limit{Name: "MinIO canned policy", PerDocument: 20 * 1024}
 
+// maxPublishedPolicyBytes keeps the review ConfigMap under the 1 MiB an
+// object may have in etcd, with room for metadata.
+const maxPublishedPolicyBytes = 900 * 1024
+
 // reconcilePolicy generates the connection policy from its Ready grants,
 // publishes it in a ConfigMap and, in Apply mode, delivers it.
 func (r *S3ConnectionReconciler) reconcilePolicy(ctx context.Context, conn *v1alpha1.S3Connection, cfg aws.Config, credsOK bool) error {
@@ -45,6 +49,12 @@ func (r *S3ConnectionReconciler) reconcilePolicy(ctx context.Context, conn *v1al
 	summary, err := policy.Summarize(docs)
 	if err != nil {
 		return err
+	}
+	if summary.Bytes > maxPublishedPolicyBytes {
+		setCondition(&conn.Status.Conditions, conn.Generation, v1alpha1.ConditionPolicyApplied, false, v1alpha1.ReasonPolicyTooLarge,
+			fmt.Sprintf("the policy of %d grant(s) needs %d characters in %d document(s); at most %d fit the review ConfigMap, and far fewer an IAM role: split the grants over more connections or use group grants",
+				len(grants), summary.Bytes, summary.Documents, maxPublishedPolicyBytes))
+		return nil
 	}
 	cmName, err := r.publishPolicy(ctx, conn, rendered)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -15,7 +16,8 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 )
 
-// Limits of a PrefixGrant, as in the CRD schema.
+// Limits of a PrefixGrant, as in the CRD schema. Lengths are in characters,
+// as the schema counts them; only prefixes are limited in bytes (by keys).
 const (
 	maxSubjects         = 64
 	maxSubjectNameLen   = 256
@@ -91,7 +93,7 @@ func validateSubjects(p *field.Path, subjects []v1alpha1.Subject) field.ErrorLis
 		switch {
 		case s.Name == "":
 			errs = append(errs, field.Required(ip.Child("name"), "give the user or group name as the server's authentication reports it"))
-		case len(s.Name) > maxSubjectNameLen:
+		case utf8.RuneCountInString(s.Name) > maxSubjectNameLen:
 			errs = append(errs, field.TooLong(ip.Child("name"), s.Name, maxSubjectNameLen))
 		case strings.ContainsFunc(s.Name, unicode.IsControl) || s.Name != strings.TrimSpace(s.Name):
 			errs = append(errs, field.Invalid(ip.Child("name"), s.Name, "subject name must not contain control characters or surrounding spaces"))

@@ -5,15 +5,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 )
 
-// Limits and patterns of an S3Connection, as in the CRD schema.
+// Limits and patterns of an S3Connection, as in the CRD schema. Lengths are in
+// characters, as the schema counts them.
 const (
 	maxEndpointLength   = 512
 	maxDelegations      = 64
@@ -69,7 +69,7 @@ func validateEndpoint(p *field.Path, spec *v1alpha1.S3ConnectionSpec) field.Erro
 	switch {
 	case spec.Endpoint == "" && spec.Provider == v1alpha1.ProviderS3Compatible:
 		errs = append(errs, field.Required(ep, "endpoint is required when provider is S3Compatible, e.g. https://minio.example.com:9000"))
-	case len(spec.Endpoint) > maxEndpointLength:
+	case utf8.RuneCountInString(spec.Endpoint) > maxEndpointLength:
 		errs = append(errs, field.TooLong(ep, spec.Endpoint, maxEndpointLength))
 	case spec.Endpoint != "" && !endpointPattern.MatchString(spec.Endpoint):
 		errs = append(errs, field.Invalid(ep, spec.Endpoint, "endpoint must be an http or https URL of a host name or address, with an optional port and path, e.g. https://minio.example.com:9000"))
@@ -141,82 +141,6 @@ func validateAuth(p *field.Path, auth *v1alpha1.ConnectionAuth) field.ErrorList 
 	return errs
 }
 
-// validateSecretKeysRef checks a Secret reference. Empty key names are
-// allowed: the schema defaults them before any webhook sees the object.
-func validateSecretKeysRef(p *field.Path, ref *v1alpha1.SecretKeysRef) field.ErrorList {
-	errs := validateObjectRef(p, ref.Namespace, ref.Name)
-	for _, k := range []struct{ name, value string }{{"accessKeyIDKey", ref.AccessKeyIDKey}, {"secretAccessKeyKey", ref.SecretAccessKeyKey}} {
-		if k.value != "" {
-			errs = append(errs, messages(p.Child(k.name), k.value, validation.IsConfigMapKey(k.value))...)
-		}
-	}
-	return errs
-}
-
-func validateObjectKeyRef(p *field.Path, ref *v1alpha1.ObjectKeyRef) field.ErrorList {
-	errs := validateObjectRef(p, ref.Namespace, ref.Name)
-	if ref.Key == "" {
-		return append(errs, field.Required(p.Child("key"), "name the key that holds the PEM bundle, e.g. ca.crt"))
-	}
-	return append(errs, messages(p.Child("key"), ref.Key, validation.IsConfigMapKey(ref.Key))...)
-}
-
-func validateObjectRef(p *field.Path, namespace, name string) field.ErrorList {
-	var errs field.ErrorList
-	if namespace == "" {
-		errs = append(errs, field.Required(p.Child("namespace"), "name the namespace of the object, e.g. s3am-system"))
-	} else {
-		errs = append(errs, messages(p.Child("namespace"), namespace, validation.IsDNS1123Label(namespace))...)
-	}
-	if name == "" {
-		errs = append(errs, field.Required(p.Child("name"), "name the object"))
-	} else {
-		errs = append(errs, messages(p.Child("name"), name, validation.IsDNS1123Subdomain(name))...)
-	}
-	return errs
-}
-
-func validateDelegations(p *field.Path, dels []v1alpha1.Delegation) field.ErrorList {
-	var errs field.ErrorList
-	if len(dels) > maxDelegations {
-		errs = append(errs, field.TooMany(p, len(dels), maxDelegations))
-	}
-	for i, d := range dels {
-		dp := p.Index(i)
-		if set := present(choice{d.Namespaces != nil, "namespaces"}, choice{d.NamespaceSelector != nil, "namespaceSelector"}); len(set) != 1 {
-			errs = append(errs, field.Invalid(dp, describe(set), "a delegation names either namespaces or a namespaceSelector, not both and not neither"))
-		}
-		if len(d.Namespaces) > maxDelegationNames {
-			errs = append(errs, field.TooMany(dp.Child("namespaces"), len(d.Namespaces), maxDelegationNames))
-		}
-		for j, ns := range d.Namespaces {
-			np := dp.Child("namespaces").Index(j)
-			errs = append(errs, messages(np, ns, validation.IsDNS1123Label(ns))...)
-			if slices.Contains(d.Namespaces[:j], ns) {
-				errs = append(errs, field.Duplicate(np, ns))
-			}
-		}
-		if d.NamespaceSelector != nil {
-			errs = append(errs, metav1validation.ValidateLabelSelector(d.NamespaceSelector,
-				metav1validation.LabelSelectorValidationOptions{}, dp.Child("namespaceSelector"))...)
-		}
-		sp := dp.Child("scopes")
-		switch {
-		case len(d.Scopes) == 0:
-			errs = append(errs, field.Required(sp, `list at least one bucket scope, e.g. {bucket: partner-data, prefix: "partner-b/"}`))
-		case len(d.Scopes) > maxScopes:
-			errs = append(errs, field.TooMany(sp, len(d.Scopes), maxScopes))
-		}
-		for j, s := range d.Scopes {
-			errs = append(errs, validateBucket(sp.Index(j).Child("bucket"), string(s.Bucket))...)
-			if s.Prefix != "" {
-				errs = append(errs, validatePrefix(sp.Index(j).Child("prefix"), string(s.Prefix))...)
-			}
-		}
-	}
-	return errs
-}
-
 func validateKMS(p *field.Path, spec *v1alpha1.S3ConnectionSpec) field.ErrorList {
 	kms := spec.KMS
 	switch {
@@ -270,29 +194,4 @@ func validateIAM(p *field.Path, spec *v1alpha1.S3ConnectionSpec) field.ErrorList
 			"iam.credentialScoping SessionPolicy on AWS needs auth.assumeRole, because session policies are passed to sts:AssumeRole"))
 	}
 	return errs
-}
-
-// choice is one of several mutually exclusive fields and whether it is set.
-type choice struct {
-	set  bool
-	name string
-}
-
-// present returns the names of the choices that are set.
-func present(choices ...choice) []string {
-	var names []string
-	for _, c := range choices {
-		if c.set {
-			names = append(names, c.name)
-		}
-	}
-	return names
-}
-
-// describe renders present's answer as the "value" of a field error.
-func describe(set []string) string {
-	if len(set) == 0 {
-		return "none set"
-	}
-	return strings.Join(set, " and ") + " set"
 }

@@ -27,6 +27,8 @@ type operatorOptions struct {
 	leaderElect    bool
 	webhookPort    int
 	webhookCertDir string
+	apiQPS         float32
+	apiBurst       int
 	zap            zap.Options
 }
 
@@ -45,6 +47,8 @@ func newOperatorCommand() *cobra.Command {
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
 	f.IntVar(&o.webhookPort, "webhook-port", 9443, "port of the admission webhook server")
+	f.Float32Var(&o.apiQPS, "kube-api-qps", 50, "queries per second to the API server; status patches of many grants need more than client-go's default 5")
+	f.IntVar(&o.apiBurst, "kube-api-burst", 100, "burst of queries to the API server")
 	f.StringVar(&o.webhookCertDir, "webhook-cert-dir", "", "directory with tls.crt and tls.key for the webhook server (default: controller-runtime's)")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	o.zap.BindFlags(zapFlags)
@@ -74,6 +78,7 @@ func runOperator(cmd *cobra.Command, o operatorOptions) error {
 	if err != nil {
 		return fmt.Errorf("kubeconfig: %w", err)
 	}
+	cfg.QPS, cfg.Burst = o.apiQPS, o.apiBurst
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
