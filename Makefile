@@ -27,6 +27,10 @@ help: ## Show this help.
 build: ## Build the s3am binary into bin/s3am.
 	CGO_ENABLED=0 go build -trimpath -o $(BIN)/s3am ./cmd/s3am
 
+.PHONY: demo
+demo: build envtest-assets minio ## Run it locally: control plane, MinIO, operator and the sample grants, on loopback.
+	$(BIN)/s3am demo --assets $(K8S_ASSETS) --minio $(BIN)/minio
+
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...

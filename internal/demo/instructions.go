@@ -1,0 +1,27 @@
+package demo
+
+import (
+	"fmt"
+	"io"
+)
+
+func printInstructions(w io.Writer, r *Running) {
+	fmt.Fprintf(w, `
+s3-access-manager demo is up (Ctrl-C stops it and removes everything).
+
+  control plane   export KUBECONFIG=%[1]s
+  kubectl         %[2]s
+  MinIO           %[3]s  (bucket %[4]s; keys in Secret %[5]s/%[6]s)
+
+Try:
+  %[2]s get s3c,grants -A
+  bin/s3am can-i --kubeconfig %[1]s --user alice@partner-a.com write s3://%[4]s/partner-a/uploads/2024/january/invoice-001.pdf
+  bin/s3am can-i --kubeconfig %[1]s --user alice@partner-a.com write s3://%[4]s/partner-b/uploads/hack.pdf
+  %[2]s apply -f - <<'YAML'
+  apiVersion: s3am.io/v1alpha1
+  kind: PrefixGrant
+  metadata: {name: carol-drop, namespace: s3am-system}
+  spec: {bucket: %[4]s, prefix: partner-c/drop/, permissions: [write], subjects: [{kind: User, name: carol@partner-c.com}]}
+  YAML
+`, r.Kubeconfig, r.Kubectl, r.MinIO, Bucket, OperatorNamespace, demoSecretName)
+}

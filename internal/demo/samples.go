@@ -1,0 +1,102 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"path"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+)
+
+func controllersScheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("client-go scheme: %w", err)
+	}
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		return nil, fmt.Errorf("s3am scheme: %w", err)
+	}
+	return s, nil
+}
+
+// applySamples creates config/samples as they are, except that the sample
+// connection (an AWS account) points at the demo MinIO, with its keys in a
+// Secret: the grants then work unchanged.
+func applySamples(ctx context.Context, cfg *rest.Config, m *minioServer) error {
+	scheme, err := controllersScheme()
+	if err != nil {
+		return err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	docs, err := documents(path.Join("samples", "*.yaml"))
+	if err != nil {
+		return err
+	}
+	secretCreated := false
+	for _, d := range docs {
+		u := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(d, &u.Object); err != nil {
+			return fmt.Errorf("decode sample: %w", err)
+		}
+		if u.GetKind() == "S3Connection" {
+			if !secretCreated {
+				if err := c.Create(ctx, demoSecret(m)); err != nil {
+					return fmt.Errorf("demo secret: %w", err)
+				}
+				secretCreated = true
+			}
+			conn := &v1alpha1.S3Connection{}
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, conn); err != nil {
+				return fmt.Errorf("decode sample connection: %w", err)
+			}
+			pointAtMinIO(conn, m)
+			if err := c.Create(ctx, conn); err != nil {
+				return fmt.Errorf("create connection %s: %w", conn.Name, err)
+			}
+			continue
+		}
+		if err := c.Create(ctx, u); err != nil {
+			return fmt.Errorf("create %s %s: %w", u.GetKind(), u.GetName(), err)
+		}
+	}
+	return nil
+}
+
+const demoSecretName = "demo-minio-keys"
+
+func demoSecret(m *minioServer) *corev1.Secret {
+	return &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: demoSecretName, Namespace: OperatorNamespace},
+		Data:       map[string][]byte{"accessKeyID": []byte(m.AccessKey), "secretAccessKey": []byte(m.SecretKey)},
+	}
+}
+
+// pointAtMinIO keeps the sample's name, annotations, delegations and IAM
+// settings and swaps the AWS account for the local MinIO.
+func pointAtMinIO(conn *v1alpha1.S3Connection, m *minioServer) {
+	conn.Spec.Provider = v1alpha1.ProviderS3Compatible
+	conn.Spec.Endpoint = m.Endpoint
+	conn.Spec.PathStyle = true
+	conn.Spec.AccountID = ""
+	conn.Spec.Region = "us-east-1"
+	conn.Spec.KMS = nil
+	conn.Spec.Auth = v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{
+		Namespace: OperatorNamespace, Name: demoSecretName, AccessKeyIDKey: "accessKeyID", SecretAccessKeyKey: "secretAccessKey",
+	}}
+	if conn.Spec.IAM != nil {
+		conn.Spec.IAM.RoleName = ""
+		conn.Spec.IAM.Mode = v1alpha1.IAMModeReport
+	}
+}
