@@ -1,0 +1,87 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/s3am/s3-access-manager/internal/demo"
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+)
+
+// TestDemoAsANewUser runs the demo, applies a new grant with the printed
+// kubeconfig and kubectl, sees it authorize, stops the demo and checks that
+// nothing is left behind.
+func TestDemoAsANewUser(t *testing.T) {
+	assets, ok := controlplane.Assets()
+	if !ok {
+		repo.Missing(t, "the test control plane", "envtest-assets")
+	}
+	minio, ok := repo.Tool("S3AM_MINIO", "minio")
+	if !ok {
+		repo.Missing(t, "MinIO", "minio")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	up := make(chan *demo.Running, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- demo.Run(ctx, demo.Options{Assets: assets, MinIO: minio, Out: &out, Ready: func(r *demo.Running) { up <- r }})
+	}()
+	var r *demo.Running
+	select {
+	case r = <-up:
+	case err := <-done:
+		t.Fatalf("demo stopped: %v\n%s", err, out.String())
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("demo did not come up:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "export KUBECONFIG="+r.Kubeconfig) {
+		t.Errorf("instructions lack the kubeconfig:\n%s", out.String())
+	}
+
+	alice := grant.Principal{User: "alice@partner-a.com"}
+	if !r.Index.Decide(alice, grant.Write, "partner-data-prod", "partner-data", "partner-a/uploads/2024/january/invoice-001.pdf").Allowed {
+		t.Error("the sample grant of alice does not authorize in the demo")
+	}
+	carol := grant.Principal{User: "carol@partner-c.com"}
+	key := "partner-c/drop/x.pdf"
+	grantYAML := `apiVersion: s3am.io/v1alpha1
+kind: PrefixGrant
+metadata: {name: carol-drop, namespace: s3am-system}
+spec: {bucket: partner-data, prefix: partner-c/drop/, permissions: [write], subjects: [{kind: User, name: carol@partner-c.com}]}
+`
+	cmd := exec.Command(r.Kubectl, "--kubeconfig", r.Kubeconfig, "apply", "-f", "-")
+	cmd.Stdin = strings.NewReader(grantYAML)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kubectl apply: %v\n%s", err, b)
+	}
+	start := time.Now()
+	for !r.Index.Decide(carol, grant.Write, "partner-data-prod", "partner-data", key).Allowed {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("a grant applied with kubectl did not authorize within 10s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Logf("kubectl apply -> authorized in the demo: %s", time.Since(start))
+
+	dir := filepath.Dir(r.Kubeconfig)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("demo: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("demo left %s behind", dir)
+	}
+	if b, _ := exec.Command("pgrep", "-f", "s3am-demo-minio").Output(); len(b) > 0 {
+		t.Errorf("demo left MinIO running: %s", b)
+	}
+}
