@@ -15,6 +15,7 @@ import (
 
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
@@ -83,7 +84,14 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	if err := applySamples(ctx, env.Config, minio); err != nil {
+	c, err := client.New(env.Config, client.Options{Scheme: env.Scheme})
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	if err := applySamples(ctx, c, minio); err != nil {
+		return err
+	}
+	if err := waitSettled(ctx, c, index); err != nil {
 		return err
 	}
 	running := &Running{Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Index: index, Config: env.Config}

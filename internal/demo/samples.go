@@ -4,17 +4,19 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/authz"
 )
 
 func controllersScheme() (*runtime.Scheme, error) {
@@ -31,15 +33,7 @@ func controllersScheme() (*runtime.Scheme, error) {
 // applySamples creates config/samples as they are, except that the sample
 // connection (an AWS account) points at the demo MinIO, with its keys in a
 // Secret: the grants then work unchanged.
-func applySamples(ctx context.Context, cfg *rest.Config, m *minioServer) error {
-	scheme, err := controllersScheme()
-	if err != nil {
-		return err
-	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
+func applySamples(ctx context.Context, c client.Client, m *minioServer) error {
 	docs, err := documents(path.Join("samples", "*.yaml"))
 	if err != nil {
 		return err
@@ -98,5 +92,38 @@ func pointAtMinIO(conn *v1alpha1.S3Connection, m *minioServer) {
 	if conn.Spec.IAM != nil {
 		conn.Spec.IAM.RoleName = ""
 		conn.Spec.IAM.Mode = v1alpha1.IAMModeReport
+	}
+}
+
+// waitSettled waits until every grant has been reconciled and the index holds
+// exactly the Ready ones, so that the instructions printed next are true.
+func waitSettled(ctx context.Context, c client.Client, index *authz.Index) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		grants := &v1alpha1.PrefixGrantList{}
+		if err := c.List(ctx, grants); err != nil {
+			return fmt.Errorf("list grants: %w", err)
+		}
+		ready, settled := 0, true
+		for _, g := range grants.Items {
+			cond := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionReady)
+			switch {
+			case cond == nil || cond.ObservedGeneration != g.Generation:
+				settled = false
+			case cond.Status == metav1.ConditionTrue:
+				ready++
+			}
+		}
+		if settled && index.Len() == ready {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the sample grants did not settle within 60s (%d of %d indexed)", index.Len(), len(grants.Items))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
 	}
 }
