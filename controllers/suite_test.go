@@ -31,29 +31,18 @@ var (
 // TestMain runs one control plane with the operator's reconcilers and an
 // index feeder for the whole package; each test brings its own MinIO.
 func TestMain(m *testing.M) {
-	if _, ok := controlplane.Assets(); !ok {
-		if os.Getenv("CI") == "true" {
-			fmt.Fprintln(os.Stderr, "*** control plane binaries missing in CI: run `make envtest-assets` ***")
-			os.Exit(1)
+	controlplane.Main(m, "controllers", controlplane.Options{}, func(e *controlplane.Env) int {
+		env = e
+		code, err := run(m)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
 		}
-		fmt.Fprintln(os.Stderr, "*** SKIPPING controllers tests: control plane binaries missing; run `make envtest-assets` ***")
-		os.Exit(0)
-	}
-	code, err := run(m)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
+		return code
+	})
 }
 
 func run(m *testing.M) (int, error) {
-	var err error
-	env, err = controlplane.StartShared(controlplane.Options{})
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = env.Stop() }()
 	ctrl.SetLogger(zap.New(zap.UseDevMode(true), zap.WriteTo(os.Stderr), zap.Level(zapLevel())))
 
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{

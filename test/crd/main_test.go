@@ -4,8 +4,6 @@
 package crd_test
 
 import (
-	"fmt"
-	"os"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
@@ -14,23 +12,8 @@ import (
 var env *controlplane.Env
 
 func TestMain(m *testing.M) {
-	if _, ok := controlplane.Assets(); !ok {
-		if os.Getenv("CI") == "true" {
-			fmt.Fprintln(os.Stderr, "*** control plane binaries missing in CI: run `make envtest-assets` ***")
-			os.Exit(1)
-		}
-		fmt.Fprintln(os.Stderr, "*** SKIPPING test/crd: control plane binaries missing; run `make envtest-assets` ***")
-		os.Exit(0)
-	}
-	var err error
-	env, err = controlplane.StartShared(controlplane.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := env.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-	}
-	os.Exit(code)
+	controlplane.Main(m, "test/crd", controlplane.Options{}, func(e *controlplane.Env) int {
+		env = e
+		return m.Run()
+	})
 }

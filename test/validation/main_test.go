@@ -31,30 +31,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if _, ok := controlplane.Assets(); !ok {
-		if os.Getenv("CI") == "true" {
-			fmt.Fprintln(os.Stderr, "*** control plane binaries missing in CI: run `make envtest-assets` ***")
-			os.Exit(1)
-		}
-		fmt.Fprintln(os.Stderr, "*** SKIPPING test/validation: control plane binaries missing; run `make envtest-assets` ***")
-		os.Exit(0)
-	}
-	os.Exit(run(m))
+	controlplane.Main(m, "test/validation", controlplane.Options{Webhooks: true}, func(e *controlplane.Env) int {
+		hooked = e
+		return run(m)
+	})
 }
 
 func run(m *testing.M) int {
 	ctrl.SetLogger(logr.Discard())
-	var err error
-	hooked, err = controlplane.StartShared(controlplane.Options{Webhooks: true})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer func() {
-		if err := hooked.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-		}
-	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done, err := serveWebhooks(ctx, hooked)

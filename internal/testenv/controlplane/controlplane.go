@@ -188,3 +188,31 @@ func (e *Env) Kubectl(ctx context.Context, stdin string, args ...string) (string
 	}
 	return out.String(), nil
 }
+
+// Main is the TestMain of a package that shares one control plane across its
+// tests: it starts the control plane, calls run with it, stops it and exits
+// with run's code. Without the binaries the package is skipped, loudly, or,
+// in CI (CI=true), fails: CI must run every test.
+func Main(m *testing.M, pkg string, opts Options, run func(*Env) int) {
+	if _, ok := Assets(); !ok {
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintf(os.Stderr, "*** %s: control plane binaries missing in CI: run `make envtest-assets` ***\n", pkg)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "*** SKIPPING %s: control plane binaries missing; run `make envtest-assets` ***\n", pkg)
+		os.Exit(0)
+	}
+	env, err := StartShared(opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := run(env)
+	if err := env.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
