@@ -29,9 +29,9 @@ func validateBucket(path *field.Path, bucket string) field.ErrorList {
 	return nil
 }
 
-// validatePrefix checks a non-empty prefix with keys.ValidatePrefix.
+// validatePrefix checks a non-empty grant or scope prefix with keys.ValidateGrantPrefix.
 func validatePrefix(path *field.Path, prefix string) field.ErrorList {
-	if err := keys.ValidatePrefix(prefix); err != nil {
+	if err := keys.ValidateGrantPrefix(prefix); err != nil {
 		return field.ErrorList{keysError(path, prefix, err)}
 	}
 	return nil

@@ -27,7 +27,7 @@ func (t Target) validate() error {
 		}
 		return nil
 	}
-	return keys.ValidatePrefix(t.Prefix)
+	return keys.ValidateGrantPrefix(t.Prefix)
 }
 
 // String names the target as the messages do: "bucket/prefix/" or
@@ -75,7 +75,7 @@ func (s Scope) validate() error {
 		return err
 	}
 	if s.Prefix != "" {
-		return keys.ValidatePrefix(s.Prefix)
+		return keys.ValidateGrantPrefix(s.Prefix)
 	}
 	return nil
 }
