@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
 )
 
@@ -95,30 +96,22 @@ func pointAtMinIO(conn *v1alpha1.S3Connection, m *minioServer) {
 	}
 }
 
-// waitSettled waits until every grant has been reconciled and the index holds
-// exactly the Ready ones, so that the instructions printed next are true.
+// waitSettled waits until the connections have been tested, every grant has
+// been reconciled against its connection's current state, and the index
+// holds exactly the Ready grants, so that the instructions printed next are
+// true.
 func waitSettled(ctx context.Context, c client.Client, index *authz.Index) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		grants := &v1alpha1.PrefixGrantList{}
-		if err := c.List(ctx, grants); err != nil {
-			return fmt.Errorf("list grants: %w", err)
+		ok, ready, total, err := settled(ctx, c)
+		if err != nil {
+			return err
 		}
-		ready, settled := 0, true
-		for _, g := range grants.Items {
-			cond := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionReady)
-			switch {
-			case cond == nil || cond.ObservedGeneration != g.Generation:
-				settled = false
-			case cond.Status == metav1.ConditionTrue:
-				ready++
-			}
-		}
-		if settled && index.Len() == ready {
+		if ok && index.Len() == ready {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the sample grants did not settle within 60s (%d of %d indexed)", index.Len(), len(grants.Items))
+			return fmt.Errorf("the sample grants did not settle within 60s (%d of %d indexed)", index.Len(), total)
 		}
 		select {
 		case <-ctx.Done():
@@ -126,4 +119,37 @@ func waitSettled(ctx context.Context, c client.Client, index *authz.Index) error
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// settled reports whether every grant's conditions reflect its connection's
+// current readiness, and how many grants are Ready.
+func settled(ctx context.Context, c client.Client) (ok bool, ready, total int, err error) {
+	conns := &v1alpha1.S3ConnectionList{}
+	grants := &v1alpha1.PrefixGrantList{}
+	if err := c.List(ctx, conns); err != nil {
+		return false, 0, 0, fmt.Errorf("list connections: %w", err)
+	}
+	if err := c.List(ctx, grants); err != nil {
+		return false, 0, 0, fmt.Errorf("list grants: %w", err)
+	}
+	connReady := map[string]bool{}
+	for i := range conns.Items {
+		cond := meta.FindStatusCondition(conns.Items[i].Status.Conditions, v1alpha1.ConditionReady)
+		if cond == nil || cond.ObservedGeneration != conns.Items[i].Generation {
+			return false, 0, len(grants.Items), nil
+		}
+		connReady[conns.Items[i].Name] = controllers.ConnectionReady(&conns.Items[i])
+	}
+	for _, g := range grants.Items {
+		cond := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionReady)
+		notReady := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionConnectionNotReady)
+		if cond == nil || cond.ObservedGeneration != g.Generation || notReady == nil ||
+			(notReady.Status == metav1.ConditionTrue) == connReady[g.Spec.Connection] {
+			return false, 0, len(grants.Items), nil
+		}
+		if cond.Status == metav1.ConditionTrue {
+			ready++
+		}
+	}
+	return true, ready, len(grants.Items), nil
 }
