@@ -1,0 +1,143 @@
+package auth_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/s3am/s3-access-manager/server/auth"
+)
+
+// app is a real Echo server over TLS using the package the way the server
+// will: a Stack, its Chain behind Middleware, and the login routes.
+type app struct {
+	t      *testing.T
+	e      *echo.Echo // routes may be added before the first request
+	srv    *httptest.Server
+	stack  *auth.Stack
+	client *http.Client // keeps cookies, does not follow redirects
+}
+
+func newSessionKey(t testing.TB) auth.Secret {
+	t.Helper()
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return auth.Secret(base64.StdEncoding.EncodeToString(b))
+}
+
+// newApp starts the app. With is non-nil, OIDC is configured against it
+// (browser login included); configure adjusts the config before the stack
+// is built.
+func newApp(t *testing.T, is *testIssuer, kube kubernetes.Interface, configure func(*auth.Config)) *app {
+	t.Helper()
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	srv := httptest.NewUnstartedServer(e)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	cfg := auth.Config{Session: auth.SessionConfig{Key: newSessionKey(t)}}
+	if is != nil {
+		cfg.OIDC = auth.OIDCConfig{
+			IssuerURL:    is.URL(),
+			ClientID:     testClientID,
+			ClientSecret: testClientSecret,
+			RedirectURL:  srv.URL + "/auth/callback",
+		}
+		is.setRedirectURI(cfg.OIDC.RedirectURL)
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	stack, err := auth.NewStack(context.Background(), cfg, kube, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stack.OIDC != nil && cfg.OIDC.RedirectURL != "" {
+		if err := stack.OIDC.Register(e.Group("/auth")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	api := e.Group("/api")
+	api.GET("/whoami", whoami, auth.Middleware(stack.Chain))
+	api.POST("/things", whoami, auth.Middleware(stack.Chain))
+	api.GET("/public", whoami, auth.OptionalMiddleware(stack.Chain))
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := srv.Client()
+	client.Jar = jar
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &app{t: t, e: e, srv: srv, stack: stack, client: client}
+}
+
+func whoami(c echo.Context) error {
+	id, ok := auth.FromContext(c.Request().Context())
+	if !ok {
+		return c.JSON(http.StatusOK, map[string]string{"user": "anonymous"})
+	}
+	return c.JSON(http.StatusOK, id)
+}
+
+// do sends a request to the app (path relative to it, or an absolute URL)
+// and returns the response with its body read.
+func (a *app) do(method, path string, header http.Header) (*http.Response, string) {
+	a.t.Helper()
+	u := path
+	if strings.HasPrefix(path, "/") {
+		u = a.srv.URL + path
+	}
+	req, err := http.NewRequest(method, u, nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// identity decodes a whoami body.
+func identity(t testing.TB, body string) auth.Identity {
+	t.Helper()
+	var id auth.Identity
+	if err := json.Unmarshal([]byte(body), &id); err != nil {
+		t.Fatalf("whoami body %q: %v", body, err)
+	}
+	return id
+}
+
+func bearer(token string) http.Header {
+	return http.Header{"Authorization": {"Bearer " + token}}
+}
+
+// expectStatus fails unless resp has the status.
+func expectStatus(t testing.TB, resp *http.Response, body string, want int) {
+	t.Helper()
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d, want %d; body %s", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, want, body)
+	}
+}

@@ -1,0 +1,213 @@
+package auth_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	authnv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/server/auth"
+)
+
+// countingTransport counts TokenReview requests to the API server.
+type countingTransport struct {
+	next    http.RoundTripper
+	reviews *atomic.Int64
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/tokenreviews") {
+		c.reviews.Add(1)
+	}
+	return c.next.RoundTrip(r)
+}
+
+func TestServiceAccountTokens(t *testing.T) {
+	env := controlplane.Start(t, controlplane.Options{})
+	ctx := context.Background()
+	var reviews atomic.Int64
+	cfg := rest.CopyConfig(env.Config)
+	cfg.QPS, cfg.Burst = 100, 200
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, reviews: &reviews} }
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const ns, name, audience = "pipelines", "uploader", "s3am-test"
+	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kube.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	token := func(audiences ...string) string {
+		t.Helper()
+		tr, err := kube.CoreV1().ServiceAccounts(ns).CreateToken(ctx, name, &authnv1.TokenRequest{
+			Spec: authnv1.TokenRequestSpec{Audiences: audiences, ExpirationSeconds: new(int64(600))},
+		}, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatalf("TokenRequest: %v", err)
+		}
+		return tr.Status.Token
+	}
+
+	is := newTestIssuer(t)
+	a := newApp(t, is, kube, func(c *auth.Config) {
+		c.ServiceAccounts = auth.ServiceAccountConfig{Enabled: true, Audiences: []string{audience}}
+	})
+	sa := a.stack.ServiceAccounts
+	now := time.Now()
+	auth.SetReviewClock(sa, func() time.Time { return now })
+
+	good := token(audience)
+	t.Run("valid token, through the chain after OIDC", func(t *testing.T) {
+		resp, body := a.do("GET", "/api/whoami", bearer(good))
+		expectStatus(t, resp, body, 200)
+		id := identity(t, body)
+		if id.User != "system:serviceaccount:pipelines:uploader" || id.Method != auth.MethodServiceAccount {
+			t.Fatalf("identity %+v", id)
+		}
+		for _, g := range []string{"system:serviceaccounts", "system:serviceaccounts:pipelines", "system:authenticated"} {
+			if !slices.Contains(id.Groups, g) {
+				t.Fatalf("groups %v lack %s", id.Groups, g)
+			}
+		}
+		if n := reviews.Load(); n != 1 {
+			t.Fatalf("%d reviews", n)
+		}
+	})
+	t.Run("cached by hash", func(t *testing.T) {
+		for range 5 {
+			resp, body := a.do("POST", "/api/things", bearer(good))
+			expectStatus(t, resp, body, 200)
+		}
+		if n := reviews.Load(); n != 1 {
+			t.Fatalf("%d reviews for 6 requests within the TTL", n)
+		}
+	})
+	t.Run("wrong audience", func(t *testing.T) {
+		resp, body := a.do("GET", "/api/whoami", bearer(token("someone-else")))
+		expectStatus(t, resp, body, http.StatusUnauthorized)
+		if !strings.Contains(body, "service account token rejected") {
+			t.Fatalf("body %s", body)
+		}
+	})
+	t.Run("default API audience is not ours", func(t *testing.T) {
+		resp, body := a.do("GET", "/api/whoami", bearer(token()))
+		expectStatus(t, resp, body, http.StatusUnauthorized)
+	})
+	t.Run("forged token", func(t *testing.T) {
+		parts := strings.Split(good, ".")
+		forged := parts[0] + "." + parts[1] + "." + strings.Repeat("A", len(parts[2]))
+		resp, body := a.do("GET", "/api/whoami", bearer(forged))
+		expectStatus(t, resp, body, http.StatusUnauthorized)
+		if strings.Contains(body, parts[1]) {
+			t.Fatalf("response echoes the token: %s", body)
+		}
+		before := reviews.Load()
+		resp, body = a.do("GET", "/api/whoami", bearer(forged))
+		expectStatus(t, resp, body, http.StatusUnauthorized)
+		if reviews.Load() != before {
+			t.Fatal("rejection not cached briefly")
+		}
+	})
+	t.Run("concurrent first use is one review", func(t *testing.T) {
+		fresh := token(audience)
+		before := reviews.Load()
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				_, ok, err := sa.Authenticate(bearerRequest(fresh))
+				if !ok || err != nil {
+					t.Errorf("ok %v err %v", ok, err)
+				}
+			})
+		}
+		wg.Wait()
+		if n := reviews.Load() - before; n < 1 || n > 2 {
+			t.Fatalf("%d reviews for 8 concurrent first uses", n)
+		}
+	})
+	t.Run("deleted service account: accepted from cache, rejected after the TTL", func(t *testing.T) {
+		if err := kube.CoreV1().ServiceAccounts(ns).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := a.do("GET", "/api/whoami", bearer(good))
+		expectStatus(t, resp, body, 200)
+		// The API server caches successful token authentications for ~10s
+		// itself, so the deletion shows within our TTL plus that.
+		deadline := time.Now().Add(30 * time.Second)
+		start := time.Now()
+		for {
+			before := reviews.Load()
+			now = now.Add(auth.DefaultReviewCacheTTL + time.Second)
+			resp, body = a.do("GET", "/api/whoami", bearer(good))
+			if reviews.Load() != before+1 {
+				t.Fatal("no new review after the cache TTL")
+			}
+			if resp.StatusCode == http.StatusUnauthorized {
+				t.Logf("API server rejected the deleted account's token after %s", time.Since(start).Round(100*time.Millisecond))
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("token of a deleted service account still accepted after 30s: %s", body)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	})
+	t.Run("API server unreachable is 503, not cached", func(t *testing.T) {
+		down := rest.CopyConfig(env.Config)
+		down.Host = "https://127.0.0.1:1"
+		downKube, err := kubernetes.NewForConfig(down)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := auth.NewServiceAccounts(downKube, auth.ServiceAccountConfig{Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ok, err := s.Authenticate(bearerRequest(good))
+		if !ok || auth.StatusCode(err) != http.StatusServiceUnavailable {
+			t.Fatalf("ok %v err %v", ok, err)
+		}
+		if strings.Contains(err.Error(), good) {
+			t.Fatal("error echoes the token")
+		}
+		if n := auth.ReviewCacheLen(s); n != 0 {
+			t.Fatalf("%d cached", n)
+		}
+	})
+	t.Run("non-JWT bearer is not a service account token", func(t *testing.T) {
+		_, ok, err := sa.Authenticate(bearerRequest("opaque-token"))
+		if ok || err != nil {
+			t.Fatalf("ok %v err %v", ok, err)
+		}
+	})
+}
+
+func TestServiceAccountUserNames(t *testing.T) {
+	for u, want := range map[string]bool{
+		"system:serviceaccount:ns:name": true,
+		"system:serviceaccount:ns:":     false,
+		"system:serviceaccount::name":   false,
+		"system:serviceaccount:a:b:c":   false,
+		"alice":                         false,
+		"system:node:worker-1":          false,
+	} {
+		if auth.IsServiceAccountUser(u) != want {
+			t.Errorf("%s: want %v", u, want)
+		}
+	}
+}
