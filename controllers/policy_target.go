@@ -73,6 +73,7 @@ type roleTarget struct {
 	prefix string
 }
 
+// Apply writes the documents to the role and removes older s3am documents beyond them.
 func (t *roleTarget) Apply(ctx context.Context, docs [][]byte) error {
 	names := documentNames(t.prefix, len(docs))
 	for i, d := range docs {
@@ -92,6 +93,7 @@ func (t *roleTarget) Apply(ctx context.Context, docs [][]byte) error {
 	return nil
 }
 
+// Drifted compares what the role holds with docs, semantically.
 func (t *roleTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error) {
 	for i, name := range documentNames(t.prefix, len(docs)) {
 		got, err := t.store.Get(ctx, t.role, name)
@@ -108,6 +110,7 @@ func (t *roleTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error) {
 	return false, nil
 }
 
+// Remove deletes the connection's documents from the role.
 func (t *roleTarget) Remove(ctx context.Context, _ int) error {
 	existing, err := t.store.List(ctx, t.role)
 	if err != nil {
@@ -128,6 +131,7 @@ type cannedTarget struct {
 	prefix string
 }
 
+// Apply writes the documents to the user and removes older s3am documents beyond them.
 func (t *cannedTarget) Apply(ctx context.Context, docs [][]byte) error {
 	names := documentNames(t.prefix, len(docs))
 	for i, d := range docs {
@@ -155,6 +159,7 @@ func (t *cannedTarget) Apply(ctx context.Context, docs [][]byte) error {
 	return nil
 }
 
+// Drifted compares what the user holds with docs, semantically.
 func (t *cannedTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error) {
 	names := documentNames(t.prefix, len(docs))
 	attached, err := t.store.Attached(ctx, t.user)
@@ -179,6 +184,7 @@ func (t *cannedTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error)
 	return false, nil
 }
 
+// Remove deletes the connection's documents from the user.
 func (t *cannedTarget) Remove(ctx context.Context, known int) error {
 	attached, err := t.store.Attached(ctx, t.user)
 	if err != nil && !errors.Is(err, minioprovider.ErrNoSuchUser) {

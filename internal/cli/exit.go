@@ -8,4 +8,5 @@ type ExitError struct {
 	Message string
 }
 
+// Error returns the message.
 func (e *ExitError) Error() string { return e.Message }

@@ -21,6 +21,7 @@ var AllPermissions = []Permission{Read, Write, List, Delete}
 
 var permissionNames = map[Permission]string{Read: "read", Write: "write", List: "list", Delete: "delete"}
 
+// String returns the permission's name, as PrefixGrants spell it.
 func (p Permission) String() string {
 	if n, ok := permissionNames[p]; ok {
 		return n
@@ -77,6 +78,7 @@ func (s Permissions) List() []Permission {
 	return out
 }
 
+// String lists the members, comma-separated, in canonical order.
 func (s Permissions) String() string {
 	names := make([]string, 0, 4)
 	for _, p := range s.List() {

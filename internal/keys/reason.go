@@ -33,6 +33,7 @@ type Error struct {
 	Detail string
 }
 
+// Error says what was validated and why it was refused.
 func (e *Error) Error() string {
 	return fmt.Sprintf("invalid %s: %s", e.What, e.Detail)
 }
