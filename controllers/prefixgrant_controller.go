@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -156,7 +157,8 @@ func (r *PrefixGrantReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// several at once keeps a cold start of thousands of grants short.
 		WithOptions(controller.Options{MaxConcurrentReconciles: 4}).
 		For(&v1alpha1.PrefixGrant{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
-		Watches(&v1alpha1.S3Connection{}, handler.EnqueueRequestsFromMapFunc(r.grantsOfConnection)).
+		Watches(&v1alpha1.S3Connection{}, handler.EnqueueRequestsFromMapFunc(r.grantsOfConnection),
+			builder.WithPredicates(connectionStateChanged)).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.grantsInNamespace),
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		Complete(r)
@@ -196,4 +198,27 @@ func requestsFor(grants []v1alpha1.PrefixGrant) []reconcile.Request {
 		reqs[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: grants[i].Namespace, Name: grants[i].Name}}
 	}
 	return reqs
+}
+
+// connectionStateChanged passes the connection updates grants depend on:
+// readiness, delegations (the spec) and the default annotation. Status-only
+// updates such as lastCheckedTime would otherwise requeue every grant of the
+// connection at every check.
+var connectionStateChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(*v1alpha1.S3Connection)
+		cur, okNew := e.ObjectNew.(*v1alpha1.S3Connection)
+		if !okOld || !okNew {
+			return true
+		}
+		return old.Generation != cur.Generation || ConnectionReady(old) != ConnectionReady(cur) ||
+			readyReason(old) != readyReason(cur) || convert.IsDefault(old) != convert.IsDefault(cur)
+	},
+}
+
+func readyReason(c *v1alpha1.S3Connection) string {
+	if cond := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady); cond != nil {
+		return cond.Reason
+	}
+	return ""
 }
