@@ -1,0 +1,81 @@
+package objects
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3am/s3-access-manager/internal/grant"
+)
+
+// PutRequest asks for a presigned PUT of one object.
+type PutRequest struct {
+	Bucket, Key string
+	// ContentType is signed: the client must send exactly this Content-Type.
+	ContentType string
+	// ContentLength is signed: the body must be exactly this many bytes, 1
+	// to MaxSinglePutSize. Empty objects are written with PutEmptyObject,
+	// because SigV4 cannot sign a zero Content-Length into a URL.
+	ContentLength int64
+	// MaxObjectSize is the grant's upload limit; 0 means S3's own.
+	MaxObjectSize int64
+	// TTL is how long the URL stays valid; 0 means the default. It is capped
+	// at the maximum.
+	TTL time.Duration
+}
+
+// PresignPut returns a URL that uploads in.Key with exactly in.ContentType
+// and in.ContentLength. When the connection names a KMS key, the SSE-KMS
+// headers are signed in too and listed in Headers: S3 refuses the upload
+// without them. With credential scoping the URL is signed with p's scoped
+// session, so S3 refuses it unless p's grants allow the upload.
+func (s *Service) PresignPut(ctx context.Context, p grant.Principal, in PutRequest) (PresignedRequest, error) {
+	const op = "PresignPut"
+	if err := validateObject(op, in.Bucket, in.Key); err != nil {
+		return PresignedRequest{}, err
+	}
+	if err := validateContentType(op, in.ContentType, true); err != nil {
+		return PresignedRequest{}, err
+	}
+	if in.ContentLength < 1 {
+		return PresignedRequest{}, invalid(op, "content length %d: a presigned PUT uploads 1 byte or more; use PutEmptyObject for an empty object", in.ContentLength)
+	}
+	if err := checkObjectSize(op, in.ContentLength, in.MaxObjectSize); err != nil {
+		return PresignedRequest{}, err
+	}
+	if in.ContentLength > MaxSinglePutSize {
+		return PresignedRequest{}, tooLarge(op, "%d bytes exceed the %d bytes of a single PUT; use a multipart upload", in.ContentLength, MaxSinglePutSize)
+	}
+	ttl, err := s.ttl(op, in.TTL)
+	if err != nil {
+		return PresignedRequest{}, err
+	}
+	now := time.Now()
+	creds, err := s.signingCredentials(ctx, op, p, ttl)
+	if err != nil {
+		return PresignedRequest{}, err
+	}
+	input := &s3.PutObjectInput{
+		Bucket:        aws.String(in.Bucket),
+		Key:           aws.String(in.Key),
+		ContentType:   aws.String(in.ContentType),
+		ContentLength: aws.Int64(in.ContentLength),
+	}
+	if s.kmsKey != "" {
+		input.ServerSideEncryption = types.ServerSideEncryptionAwsKms
+		input.SSEKMSKeyId = aws.String(s.kmsKey)
+	}
+	req, err := s.presign.PresignPutObject(ctx, input, signWith(creds, ttl))
+	if err != nil {
+		return PresignedRequest{}, fromSDK(op, err)
+	}
+	return PresignedRequest{
+		URL:       req.URL,
+		Method:    req.Method,
+		Headers:   headersToSend(req.SignedHeader),
+		ExpiresAt: expiry(now, ttl, creds),
+	}, nil
+}
