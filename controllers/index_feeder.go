@@ -32,6 +32,16 @@ type IndexFeeder struct {
 	Index  *authz.Index
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// OnChange, if set, is called after every change of the index, e.g. to
+	// drop credentials scoped to the grants it held.
+	OnChange func()
+}
+
+// changed reports a change of the index.
+func (f *IndexFeeder) changed() {
+	if f.OnChange != nil {
+		f.OnChange()
+	}
 }
 
 // SetupWithManager registers the feeder's two reconcilers and its initial
@@ -70,6 +80,7 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 	if err := f.Client.Get(ctx, req.NamespacedName, pg); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			f.Index.Delete(req.Namespace, req.Name)
+			f.changed()
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -80,6 +91,7 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 		}
 	}
 	now := f.Now()
+	defer f.changed()
 	g, ok := IndexedGrant(pg, conns.Items, now)
 	if !ok {
 		f.Index.Delete(pg.Namespace, pg.Name)
@@ -97,10 +109,12 @@ func (f *IndexFeeder) reconcileConnection(ctx context.Context, req ctrl.Request)
 	if err := f.Client.Get(ctx, types.NamespacedName{Name: req.Name}, c); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			f.Index.RemoveConnection(req.Name)
+			f.changed()
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	f.Index.SetConnectionReady(c.Name, ConnectionReady(c))
+	f.changed()
 	return ctrl.Result{}, nil
 }
 
@@ -178,5 +192,6 @@ func (l *initialLoad) Start(ctx context.Context) error {
 		ctrl.LoggerFrom(ctx).Error(err, "some grants could not be indexed and deny")
 	}
 	f.Index.MarkSynced()
+	f.changed()
 	return nil
 }

@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/kubernetes"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
+	"github.com/s3am/s3-access-manager/internal/authz"
+	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/server"
+	"github.com/s3am/s3-access-manager/server/auth"
+)
+
+// Environment variables holding the server's secrets, which flags would
+// show in process listings.
+const (
+	envSessionKey       = "S3AM_SESSION_KEY"
+	envOIDCClientSecret = "S3AM_OIDC_CLIENT_SECRET"
+)
+
+// serverOptions are the flags of `s3am server`.
+type serverOptions struct {
+	listen          string
+	shutdownTimeout time.Duration
+	apiQPS          float32
+	apiBurst        int
+
+	oidcIssuer        string
+	oidcClientID      string
+	oidcRedirectURL   string
+	oidcUsernameClaim string
+	oidcGroupsClaim   string
+	serviceAccounts   bool
+	proxyCIDRs        []string
+	proxyUsername     string
+	insecureCookies   bool
+
+	adminGroup         string
+	auditSQLite        string
+	auditFailurePolicy string
+	auditWriter        string
+	presignTTL         time.Duration
+	presignMaxTTL      time.Duration
+
+	zap zap.Options
+}
+
+func newServerCommand() *cobra.Command {
+	o := serverOptions{}
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the companion server: browse and transfer objects through presigned URLs, every attempt audited",
+		Long: "Runs the HTTP API (see package server) with its own authorization index, fed from the API server\n" +
+			"through an informer cache; it needs no leader election, so every replica serves. Secrets come from\n" +
+			"the environment: " + envSessionKey + " (32 random bytes, base64) enables browser sessions, " + envOIDCClientSecret + "\n" +
+			"authenticates the OIDC code exchange.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServer(cmd.Context(), o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", ":8080", "address of the HTTP API, /healthz, /readyz and /metrics")
+	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish at shutdown")
+	f.Float32Var(&o.apiQPS, "kube-api-qps", 20, "queries per second to the API server")
+	f.IntVar(&o.apiBurst, "kube-api-burst", 40, "burst of queries to the API server")
+	f.StringVar(&o.oidcIssuer, "oidc-issuer", "", "OIDC issuer URL; enables bearer JWTs (and the browser login with --oidc-redirect-url and "+envSessionKey+")")
+	f.StringVar(&o.oidcClientID, "oidc-client-id", "", "this server's OIDC client ID, the audience of bearer tokens")
+	f.StringVar(&o.oidcRedirectURL, "oidc-redirect-url", "", "external URL of /auth/callback; enables the browser login")
+	f.StringVar(&o.oidcUsernameClaim, "oidc-username-claim", "", "claim naming the user (default email)")
+	f.StringVar(&o.oidcGroupsClaim, "oidc-groups-claim", "", "claim listing the groups (default groups)")
+	f.BoolVar(&o.serviceAccounts, "service-accounts", false, "accept Kubernetes ServiceAccount tokens (TokenReview)")
+	f.StringSliceVar(&o.proxyCIDRs, "proxy-trusted-cidrs", nil, "addresses of a reverse proxy whose identity headers are trusted (X-Forwarded-Email, X-Forwarded-Groups)")
+	f.StringVar(&o.proxyUsername, "proxy-username", "", "which proxy header names the user: email (default) or user")
+	f.BoolVar(&o.insecureCookies, "insecure-cookies", false, "session cookies without Secure, for a demo on loopback only")
+	f.StringVar(&o.adminGroup, "admin-group", "", "group whose members may query the audit trail")
+	f.StringVar(&o.auditSQLite, "audit-sqlite", "", "SQLite audit database (created if missing); empty writes JSON lines to stdout only")
+	f.StringVar(&o.auditFailurePolicy, "audit-failure-policy", string(audit.PolicyFail), "fail: refuse requests that cannot be recorded (503); ignore: serve them anyway")
+	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
+	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
+	f.DurationVar(&o.presignMaxTTL, "presign-max-ttl", 0, "cap on the validity of presigned URLs (default 30m)")
+	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
+	o.zap.BindFlags(zapFlags)
+	f.AddGoFlagSet(zapFlags)
+	return cmd
+}
+
+func (o serverOptions) authConfig() auth.Config {
+	return auth.Config{
+		OIDC: auth.OIDCConfig{
+			IssuerURL:     o.oidcIssuer,
+			ClientID:      o.oidcClientID,
+			ClientSecret:  auth.Secret(os.Getenv(envOIDCClientSecret)),
+			RedirectURL:   o.oidcRedirectURL,
+			UsernameClaim: o.oidcUsernameClaim,
+			GroupsClaim:   o.oidcGroupsClaim,
+		},
+		Session:         auth.SessionConfig{Key: auth.Secret(os.Getenv(envSessionKey)), InsecureCookies: o.insecureCookies},
+		ServiceAccounts: auth.ServiceAccountConfig{Enabled: o.serviceAccounts},
+		Proxy:           auth.ProxyConfig{TrustedCIDRs: o.proxyCIDRs, Username: o.proxyUsername},
+	}
+}
+
+func runServer(ctx context.Context, o serverOptions) error {
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	authCfg := o.authConfig()
+	if err := authCfg.Session.CheckListenAddress(o.listen); err != nil {
+		return err
+	}
+	scheme, err := Scheme()
+	if err != nil {
+		return err
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("kubeconfig: %w", err)
+	}
+	cfg.QPS, cfg.Burst = o.apiQPS, o.apiBurst
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		LeaderElection:         false,
+	})
+	if err != nil {
+		return fmt.Errorf("manager: %w", err)
+	}
+	index := authz.New()
+	conns := server.NewConnections(mgr.GetClient(), objects.Options{
+		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: server.ReadyGrantsFrom(mgr.GetClient()),
+	})
+	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: index, OnChange: conns.Invalidate}
+	if err := feeder.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	var kube kubernetes.Interface
+	if o.serviceAccounts {
+		if kube, err = kubernetes.NewForConfig(cfg); err != nil {
+			return fmt.Errorf("kubernetes client: %w", err)
+		}
+	}
+	stack, err := auth.NewStack(ctx, authCfg, kube, nil)
+	if err != nil {
+		return err
+	}
+
+	var store audit.Store
+	if o.auditSQLite != "" {
+		s, err := sqlite.Open(ctx, o.auditSQLite, sqlite.Options{})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		store = s
+	}
+	recorder, err := audit.NewRecorder(audit.Options{
+		Writer: o.auditWriter, JSON: os.Stdout, Store: store, Policy: audit.FailurePolicy(o.auditFailurePolicy),
+		Registerer: ctrlmetrics.Registry, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	var draining atomic.Bool
+	opts := server.Options{
+		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(mgr.GetClient()),
+		Auth: stack.Chain, Audit: recorder, AdminGroup: o.adminGroup,
+		Registry: ctrlmetrics.Registry, Logger: log,
+		Ready: func() error {
+			if draining.Load() {
+				return errors.New("shutting down")
+			}
+			return feeder.ReadyzCheck(nil)
+		},
+	}
+	if store != nil {
+		opts.AuditStore = store
+	}
+	e, err := server.New(opts)
+	if err != nil {
+		return err
+	}
+	if stack.OIDC != nil && o.oidcRedirectURL != "" {
+		if err := stack.OIDC.Register(e.Group("/auth")); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, log, mgr, e, o, recorder, &draining)
+}
+
+// serve runs the manager and the HTTP server until ctx ends or either
+// fails, then drains: readiness fails, in-flight requests finish (within
+// the shutdown timeout), and the audit recorder stores what it accepted.
+func serve(ctx context.Context, log *slog.Logger, mgr ctrl.Manager, h http.Handler, o serverOptions, recorder *audit.Recorder, draining *atomic.Bool) error {
+	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopMgr()
+	mgrDone := make(chan error, 1)
+	go func() { mgrDone <- mgr.Start(mgrCtx) }()
+
+	srv := &http.Server{Addr: o.listen, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srvDone := make(chan error, 1)
+	go func() { srvDone <- srv.ListenAndServe() }()
+	log.Info("server listening", "address", o.listen)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-srvDone:
+		runErr = fmt.Errorf("http server: %w", err)
+	case err := <-mgrDone:
+		runErr = fmt.Errorf("manager stopped: %w", err)
+		mgrDone <- nil
+	}
+	draining.Store(true)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		runErr = errors.Join(runErr, fmt.Errorf("http server shutdown: %w", err))
+	}
+	if err := recorder.Close(shutdownCtx); err != nil {
+		runErr = errors.Join(runErr, err)
+	}
+	stopMgr()
+	if err := <-mgrDone; err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("manager: %w", err))
+	}
+	return runErr
+}

@@ -1,0 +1,222 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/authz"
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/keys"
+	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/server/auth"
+)
+
+// attempt is one request being handled: the caller, what it asks for, and
+// the audit event that will record it. Every handler ends through exactly
+// one of refuse, fail or succeed, each of which records the event once.
+type attempt struct {
+	s  *Server
+	c  echo.Context
+	p  grant.Principal
+	ev audit.Event
+}
+
+// begin starts the attempt of an authenticated request.
+func (s *Server) begin(c echo.Context, action string) *attempt {
+	r := c.Request()
+	id, _ := auth.FromContext(r.Context())
+	reqID, _ := c.Get(requestIDKey).(string)
+	return &attempt{
+		s: s,
+		c: c,
+		p: grant.Principal{User: id.User, Groups: id.Groups},
+		ev: audit.Event{
+			RequestID: reqID,
+			User:      id.User,
+			Groups:    id.Groups,
+			SourceIP:  c.RealIP(),
+			UserAgent: r.UserAgent(),
+			Action:    action,
+		},
+	}
+}
+
+func (a *attempt) ctx() context.Context { return a.c.Request().Context() }
+
+// on names what the attempt is about.
+func (a *attempt) on(connection, bucket, key string) {
+	a.ev.Connection, a.ev.Bucket, a.ev.Key = connection, bucket, key
+}
+
+// record stores the event with its decision and outcome. When that fails
+// the caller must answer 503 and hand out nothing: the error it returns.
+func (a *attempt) record(d audit.Decision, o audit.Outcome) error {
+	a.ev.Decision, a.ev.Outcome = d, o
+	a.s.metrics.decisions.WithLabelValues(a.ev.Action, string(d), a.ev.Reason).Inc()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.ctx()), recordTimeout)
+	defer cancel()
+	if err := a.s.opts.Audit.Record(ctx, a.ev); err != nil {
+		return newAPIError(http.StatusServiceUnavailable, ReasonAuditUnavailable,
+			"the request could not be recorded in the audit trail and was refused; try again later")
+	}
+	return nil
+}
+
+// refuse records a blocked attempt and returns what to answer.
+func (a *attempt) refuse(e *apiError) error {
+	a.ev.Reason, a.ev.Error = e.body.Reason, e.body.Error
+	if err := a.record(audit.DecisionBlocked, audit.OutcomeFailure); err != nil {
+		return err
+	}
+	return e
+}
+
+// fail records an allowed attempt that failed and returns what to answer.
+func (a *attempt) fail(e *apiError) error {
+	a.ev.Error = e.body.Error
+	if err := a.record(audit.DecisionAllowed, audit.OutcomeFailure); err != nil {
+		return err
+	}
+	return e
+}
+
+// failObjects fails the attempt with an objects.Service error.
+func (a *attempt) failObjects(err error) error {
+	return a.fail(objectsError(err))
+}
+
+// succeed records an allowed attempt; the handler answers only if it
+// returns nil.
+func (a *attempt) succeed(o audit.Outcome) error {
+	return a.record(audit.DecisionAllowed, o)
+}
+
+// bind decodes the JSON body into dst. Bodies must be valid UTF-8: the JSON
+// decoder would otherwise replace invalid bytes with U+FFFD and authorize a
+// key other than the one sent.
+func (a *attempt) bind(dst any) error {
+	body, err := io.ReadAll(io.LimitReader(a.c.Request().Body, maxBodyBytes+1))
+	if err != nil {
+		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "reading the request body: %v", err))
+	}
+	if len(body) > maxBodyBytes {
+		return a.refuse(newAPIError(http.StatusRequestEntityTooLarge, ReasonBadRequest, "the request body exceeds %d bytes", maxBodyBytes))
+	}
+	if !utf8.Valid(body) {
+		return a.refuse(newAPIError(http.StatusBadRequest, string(keys.ReasonInvalidUTF8), "the request body is not valid UTF-8"))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the request body is not the expected JSON: %v", err))
+	}
+	if dec.More() {
+		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the request body holds more than one JSON value"))
+	}
+	return nil
+}
+
+// checkObject validates the connection, bucket and key the attempt is on.
+func (a *attempt) checkObject() error {
+	if err := a.checkBucket(); err != nil {
+		return err
+	}
+	if err := keys.ValidateKey(a.ev.Key); err != nil {
+		return a.refuse(keysError(err))
+	}
+	return nil
+}
+
+// checkBucket validates the connection and bucket the attempt is on.
+func (a *attempt) checkBucket() error {
+	if a.ev.Connection == "" {
+		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "connection is required"))
+	}
+	if err := keys.ValidateBucket(a.ev.Bucket); err != nil {
+		return a.refuse(keysError(err))
+	}
+	return nil
+}
+
+// keysError is the 400 answer for a key, prefix or bucket keys refused.
+func keysError(err error) *apiError {
+	var ke *keys.Error
+	if errors.As(err, &ke) {
+		return newAPIError(http.StatusBadRequest, string(ke.Reason), "%s", ke.Error())
+	}
+	return newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err)
+}
+
+// decide asks the index whether the caller has perm on the attempt's key,
+// and refuses the attempt if not.
+func (a *attempt) decide(perm grant.Permission) (authz.Decision, error) {
+	d := a.s.opts.Index.Decide(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+	a.ev.Reason, a.ev.Grant = string(d.Reason), d.Grant
+	if d.Allowed {
+		return d, nil
+	}
+	return d, a.refuse(denial(d.Reason, d.Detail, perm, a.ev.Bucket+"/"+a.ev.Key))
+}
+
+// denial is the answer to a refused decision.
+func denial(r authz.Reason, detail string, perm grant.Permission, path string) *apiError {
+	switch r {
+	case authz.ReasonNotSynced:
+		return newAPIError(http.StatusServiceUnavailable, string(r), "the server is still loading grants; try again shortly")
+	case authz.ReasonInvalidKey:
+		return newAPIError(http.StatusBadRequest, string(r), "invalid key: %s", detail)
+	}
+	return newAPIError(http.StatusForbidden, string(r), "No %s permission for: %s", perm, path)
+}
+
+// service resolves the attempt's connection.
+func (a *attempt) service() (*objects.Service, error) {
+	svc, err := a.s.opts.Objects(a.ctx(), a.ev.Connection)
+	if err != nil {
+		a.s.log.Error("connection unavailable", "connection", a.ev.Connection, "requestId", a.ev.RequestID, "error", objects.Redact(err.Error()))
+		return nil, a.fail(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
+			"connection %s is unavailable; try again later", a.ev.Connection))
+	}
+	return svc, nil
+}
+
+// ObjectRef names the object a request is about.
+type ObjectRef struct {
+	Connection string `json:"connection"`
+	Bucket     string `json:"bucket"`
+	Key        string `json:"key"`
+}
+
+// objectRequest is a request body that embeds an ObjectRef.
+type objectRequest interface{ objectRef() *ObjectRef }
+
+func (o *ObjectRef) objectRef() *ObjectRef { return o }
+
+// authorizeObject takes the steps every object handler starts with, in this
+// order: read the body into req, validate the key, ask the index for perm,
+// and resolve the connection's service. The step that refuses records the
+// attempt.
+func (a *attempt) authorizeObject(req objectRequest, perm grant.Permission) (authz.Decision, *objects.Service, error) {
+	if err := a.bind(req); err != nil {
+		return authz.Decision{}, nil, err
+	}
+	ref := req.objectRef()
+	a.on(ref.Connection, ref.Bucket, ref.Key)
+	if err := a.checkObject(); err != nil {
+		return authz.Decision{}, nil, err
+	}
+	d, err := a.decide(perm)
+	if err != nil {
+		return d, nil, err
+	}
+	svc, err := a.service()
+	return d, svc, err
+}

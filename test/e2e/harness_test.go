@@ -1,0 +1,306 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/server"
+	"github.com/s3am/s3-access-manager/server/auth"
+)
+
+const (
+	bucket     = "partner-data"
+	alice      = "alice@partner-a.com"
+	admin      = "auditor@s3am.example"
+	adminGroup = "s3am-admins"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the recorder's and the logger's
+// goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// stack is one running server and what the test inspects around it.
+type stack struct {
+	conn     string
+	minio    *minioserver.Server
+	url      string
+	store    *sqlite.Store
+	recorder *audit.Recorder
+	logs     *lockedBuffer
+	jsonl    *lockedBuffer
+	closer   func()
+}
+
+// startStack starts MinIO with the bucket and its seed objects, the
+// connection (Ready), and the server with proxy-header authentication from
+// loopback.
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	srv := minioserver.Start(t)
+	srv.CreateBucket(t, bucket)
+	root := srv.S3Client(t, nil)
+	for key, body := range map[string]string{
+		"partner-a/uploads/2024/january/scans/page-1.png": "png",
+		"partner-a/secret/plans.txt":                      "sibling",
+		"partner-a/processed/report.pdf":                  "%PDF-1.7 processed report",
+		"partner-b/uploads/existing.pdf":                  "partner b",
+	} {
+		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+			t.Fatalf("seed %s: %v", key, err)
+		}
+	}
+
+	conn := "partner-data-e2e"
+	secret := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: conn + "-keys", Namespace: operatorNamespace},
+		Data:       map[string][]byte{"accessKeyID": []byte(srv.RootAccessKey), "secretAccessKey": []byte(srv.RootSecretKey)},
+	}
+	if err := k8s.Create(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	c := &v1alpha1.S3Connection{
+		ObjectMeta: metav1.ObjectMeta{Name: conn},
+		Spec: v1alpha1.S3ConnectionSpec{
+			Provider: v1alpha1.ProviderS3Compatible, Endpoint: srv.Endpoint, PathStyle: true, Region: srv.Region,
+			Auth: v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{
+				Namespace: operatorNamespace, Name: secret.Name, AccessKeyIDKey: "accessKeyID", SecretAccessKeyKey: "secretAccessKey",
+			}},
+		},
+	}
+	if err := k8s.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), c); _ = k8s.Delete(context.Background(), secret) })
+	eventually(t, 30*time.Second, "connection Ready", func() bool {
+		got := &v1alpha1.S3Connection{}
+		if k8s.Get(ctx, types.NamespacedName{Name: conn}, got) != nil {
+			return false
+		}
+		cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
+		return cond != nil && cond.Status == metav1.ConditionTrue
+	})
+
+	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
+	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.store = store
+	logger := slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	recorder, err := audit.NewRecorder(audit.Options{Writer: "e2e", JSON: st.jsonl, Store: store, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy, err := auth.NewProxy(auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
+	connections.Store(conns)
+	e, err := server.New(server.Options{
+		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
+		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
+		Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.recorder = recorder
+	hs := httptest.NewServer(e)
+	st.url = hs.URL
+	st.closer = func() {
+		hs.Close()
+		if err := recorder.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+		_ = store.Close()
+		connections.Store(nil)
+	}
+	return st
+}
+
+// applyGrant applies a PrefixGrant for alice with kubectl and waits until
+// the index allows probe with perm.
+func applyGrant(t *testing.T, conn, name, prefix string, perms []string, probe string, perm grant.Permission) {
+	t.Helper()
+	y := `apiVersion: s3am.io/v1alpha1
+kind: PrefixGrant
+metadata:
+  name: ` + name + `
+  namespace: ` + operatorNamespace + `
+spec:
+  connection: ` + conn + `
+  bucket: ` + bucket + `
+  prefix: ` + prefix + `
+  subjects:
+    - kind: User
+      name: ` + alice + `
+  permissions: [` + strings.Join(perms, ", ") + `]
+  upload:
+    maxObjectSize: 20Mi
+`
+	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	eventually(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
+		return index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
+	})
+}
+
+// eventually polls cond every 10 ms until it holds or timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > timeout {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// caller is a person behind the trusted proxy.
+type caller struct {
+	t      *testing.T
+	base   string
+	user   string
+	groups string
+}
+
+// response is an answer of the server.
+type response struct {
+	status int
+	body   []byte
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r response) errorBody(t *testing.T) server.ErrorBody {
+	t.Helper()
+	var e server.ErrorBody
+	r.decode(t, &e)
+	return e
+}
+
+// do sends a request; body is JSON-encoded unless it is []byte.
+func (c caller) do(method, path string, query url.Values, body any) response {
+	c.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(data)
+	}
+	u := c.base + path
+	if query != nil {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequest(method, u, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.user != "" {
+		req.Header.Set("X-Forwarded-Email", c.user)
+	}
+	if c.groups != "" {
+		req.Header.Set("X-Forwarded-Groups", c.groups)
+	}
+	req.Header.Set("User-Agent", "s3am-e2e")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, body: data}
+}
+
+// send performs a presigned request with body, as a browser would.
+func send(t *testing.T, pr objects.PresignedRequest, body []byte) (int, http.Header, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(pr.Method, pr.URL, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range pr.Headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, data
+}
+
+// eventsOf returns every stored event of user, oldest first.
+func (st *stack) eventsOf(t *testing.T, user string) []audit.Event {
+	t.Helper()
+	page, err := st.store.Query(context.Background(), audit.Filter{User: user, Limit: audit.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Events
+}
