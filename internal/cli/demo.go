@@ -18,7 +18,7 @@ func newDemoCommand() *cobra.Command {
 	logOpts := zap.Options{Level: zapcore.ErrorLevel}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run everything locally on loopback: control plane, MinIO, operator, sample grants",
+		Short: "Run everything locally on loopback: control plane, MinIO, operator, partner API, sample grants",
 		Long: "demo starts a real kube-apiserver and etcd (from --assets), a MinIO with the partner-data bucket,\n" +
 			"and the operator with its webhooks, applies config/samples, prints a kubeconfig and waits.\n" +
 			"Ctrl-C stops everything and removes its temporary files.",
@@ -29,6 +29,7 @@ func newDemoCommand() *cobra.Command {
 			return demo.Run(cmd.Context(), o)
 		},
 	}
+	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:8080", "loopback address of the partner API")
 	cmd.Flags().StringVar(&o.Assets, "assets", envOr("KUBEBUILDER_ASSETS", "bin/k8s"), "directory with kube-apiserver, etcd and kubectl (make envtest-assets)")
 	cmd.Flags().StringVar(&o.MinIO, "minio", envOr("S3AM_MINIO", "bin/minio"), "MinIO server binary (make minio)")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)

@@ -22,6 +22,8 @@ import (
 
 	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
+	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/webhook"
 )
 
@@ -34,14 +36,21 @@ type Options struct {
 	Assets string
 	// MinIO is the MinIO server binary.
 	MinIO string
+	// Listen is the loopback address of the partner API.
+	Listen string
 	// Out receives the instructions for the user.
 	Out io.Writer
+	// Logs receives the server's logs and audit events as JSON lines;
+	// discarded if nil.
+	Logs io.Writer
 	// Ready, if set, is called with the running demo once it is up.
 	Ready func(*Running)
 }
 
 // Running describes a demo that is up.
 type Running struct {
+	// URL is the partner API.
+	URL        string
 	Kubeconfig string
 	Kubectl    string
 	MinIO      string
@@ -51,6 +60,12 @@ type Running struct {
 
 // Run starts the demo and blocks until ctx ends, then stops everything.
 func Run(ctx context.Context, opts Options) error {
+	if err := checkLoopback(opts.Listen); err != nil {
+		return err
+	}
+	if opts.Logs == nil {
+		opts.Logs = io.Discard
+	}
 	dir, err := os.MkdirTemp("", "s3am-demo-")
 	if err != nil {
 		return fmt.Errorf("demo dir: %w", err)
@@ -80,10 +95,11 @@ func Run(ctx context.Context, opts Options) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	index, errs, err := startOperator(ctx, env)
+	op, errs, err := startOperator(ctx, env, opts.Logs)
 	if err != nil {
 		return err
 	}
+	index := op.index
 	c, err := client.New(env.Config, client.Options{Scheme: env.Scheme})
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
@@ -94,7 +110,12 @@ func Run(ctx context.Context, opts Options) error {
 	if err := waitSettled(ctx, c, index); err != nil {
 		return err
 	}
-	running := &Running{Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Index: index, Config: env.Config}
+	stopServer, err := startServer(ctx, opts.Listen, dir, op)
+	if err != nil {
+		return err
+	}
+	defer stopServer()
+	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Index: index, Config: env.Config}
 	printInstructions(opts.Out, running)
 	if opts.Ready != nil {
 		opts.Ready(running)
@@ -151,9 +172,17 @@ func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
 	return path, nil
 }
 
+// operator is what the demo's in-process operator gives the server.
+type operator struct {
+	index  *authz.Index
+	conns  *server.Connections
+	client client.Client
+	logs   io.Writer
+}
+
 // startOperator runs the controllers, the webhooks and an index feeder in
 // this process, and waits until the webhooks serve and the index has synced.
-func startOperator(ctx context.Context, env *envtest.Environment) (*authz.Index, <-chan error, error) {
+func startOperator(ctx context.Context, env *envtest.Environment, logs io.Writer) (*operator, <-chan error, error) {
 	hooks := env.WebhookInstallOptions
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
 		Scheme:        env.Scheme,
@@ -169,14 +198,15 @@ func startOperator(ctx context.Context, env *envtest.Environment) (*authz.Index,
 	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: OperatorNamespace}); err != nil {
 		return nil, nil, err
 	}
-	index := authz.New()
-	if err := (&controllers.IndexFeeder{Client: mgr.GetClient(), Index: index}).SetupWithManager(mgr); err != nil {
+	op := &operator{index: authz.New(), client: mgr.GetClient(), logs: logs}
+	op.conns = server.NewConnections(mgr.GetClient(), objects.Options{Grants: server.ReadyGrantsFrom(mgr.GetClient())})
+	if err := (&controllers.IndexFeeder{Client: mgr.GetClient(), Index: op.index, OnChange: op.conns.Invalidate}).SetupWithManager(mgr); err != nil {
 		return nil, nil, err
 	}
 	errs := make(chan error, 1)
 	go func() { errs <- mgr.Start(ctx) }()
 	deadline := time.Now().Add(60 * time.Second)
-	for mgr.GetWebhookServer().StartedChecker()(nil) != nil || !index.Synced() {
+	for mgr.GetWebhookServer().StartedChecker()(nil) != nil || !op.index.Synced() {
 		select {
 		case err := <-errs:
 			return nil, nil, fmt.Errorf("operator stopped: %w", err)
@@ -186,5 +216,5 @@ func startOperator(ctx context.Context, env *envtest.Environment) (*authz.Index,
 			return nil, nil, fmt.Errorf("operator did not start within 60s")
 		}
 	}
-	return index, errs, nil
+	return op, errs, nil
 }

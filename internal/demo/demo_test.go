@@ -3,6 +3,9 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +37,7 @@ func TestDemoAsANewUser(t *testing.T) {
 	up := make(chan *demo.Running, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- demo.Run(ctx, demo.Options{Assets: assets, MinIO: minio, Out: &out, Ready: func(r *demo.Running) { up <- r }})
+		done <- demo.Run(ctx, demo.Options{Listen: freeLoopback(t), Assets: assets, MinIO: minio, Out: &out, Ready: func(r *demo.Running) { up <- r }})
 	}()
 	var r *demo.Running
 	select {
@@ -46,6 +49,15 @@ func TestDemoAsANewUser(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "export KUBECONFIG="+r.Kubeconfig) {
 		t.Errorf("instructions lack the kubeconfig:\n%s", out.String())
+	}
+
+	me := apiGet(t, r.URL+"/api/v1/me", "alice@partner-a.com")
+	if !strings.Contains(me, "partner-a/uploads/") {
+		t.Errorf("/api/v1/me of alice lacks her grant root: %s", me)
+	}
+	listing := apiGet(t, r.URL+"/api/v1/list?connection=partner-data-prod&bucket=partner-data&prefix=partner-a/uploads/2024/", "alice@partner-a.com")
+	if !strings.Contains(listing, "january") || !strings.Contains(listing, "quarterly-report.pdf") {
+		t.Errorf("alice's listing of 2024/ lacks the sample folders: %s", listing)
 	}
 
 	alice := grant.Principal{User: "alice@partner-a.com"}
@@ -83,5 +95,41 @@ spec: {bucket: partner-data, prefix: partner-c/drop/, permissions: [write], subj
 	}
 	if b, _ := exec.Command("pgrep", "-f", "s3am-demo-minio").Output(); len(b) > 0 {
 		t.Errorf("demo left MinIO running: %s", b)
+	}
+}
+
+func apiGet(t *testing.T, url, user string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Forwarded-Email", user)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+func freeLoopback(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestDemoRefusesNonLoopback(t *testing.T) {
+	err := demo.Run(context.Background(), demo.Options{Listen: "0.0.0.0:8080", Out: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "loopback") {
+		t.Fatalf("demo on 0.0.0.0: %v, want a refusal naming loopback", err)
 	}
 }
