@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -37,13 +39,27 @@ func newOperatorCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "operator",
 		Short: "Run the controllers and admission webhooks",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runOperator(cmd, o)
+			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+			mgr, err := o.manager()
+			if err != nil {
+				return err
+			}
+			if err := o.setup(cmd.Context(), mgr); err != nil {
+				return err
+			}
+			return mgr.Start(cmd.Context())
 		},
 	}
-	f := cmd.Flags()
+	o.bindFlags(cmd.Flags())
+	return cmd
+}
+
+// bindFlags registers the operator's flags, the API client's and the log's.
+func (o *operatorOptions) bindFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.namespace, "namespace", envOr("POD_NAMESPACE", "s3am-system"), "the operator's namespace: it may grant anything, and holds the leader lease and policy ConfigMaps")
-	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
+	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":9090", "address of the controllers' Prometheus metrics endpoint; 0 disables it")
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
 	f.IntVar(&o.webhookPort, "webhook-port", 9443, "port of the admission webhook server")
@@ -53,7 +69,6 @@ func newOperatorCommand() *cobra.Command {
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	o.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
-	return cmd
 }
 
 // Scheme returns the scheme every s3am process uses.
@@ -68,15 +83,16 @@ func Scheme() (*runtime.Scheme, error) {
 	return s, nil
 }
 
-func runOperator(cmd *cobra.Command, o operatorOptions) error {
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+// manager builds the operator's manager: leader election, metrics, probes
+// and the webhook server.
+func (o *operatorOptions) manager() (ctrl.Manager, error) {
 	scheme, err := Scheme()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cfg, err := ctrl.GetConfig()
 	if err != nil {
-		return fmt.Errorf("kubeconfig: %w", err)
+		return nil, fmt.Errorf("kubeconfig: %w", err)
 	}
 	cfg.QPS, cfg.Burst = o.apiQPS, o.apiBurst
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
@@ -89,9 +105,15 @@ func runOperator(cmd *cobra.Command, o operatorOptions) error {
 		WebhookServer:           ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.webhookPort, CertDir: o.webhookCertDir}),
 	})
 	if err != nil {
-		return fmt.Errorf("manager: %w", err)
+		return nil, fmt.Errorf("manager: %w", err)
 	}
-	if err := controllers.Setup(cmd.Context(), mgr, controllers.Options{OperatorNamespace: o.namespace}); err != nil {
+	return mgr, nil
+}
+
+// setup registers the reconcilers (leader only), the webhooks and the
+// operator's probes on mgr.
+func (o *operatorOptions) setup(ctx context.Context, mgr ctrl.Manager) error {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: o.namespace}); err != nil {
 		return err
 	}
 	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: o.namespace}); err != nil {
@@ -103,7 +125,7 @@ func runOperator(cmd *cobra.Command, o operatorOptions) error {
 	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
 		return fmt.Errorf("readyz: %w", err)
 	}
-	return mgr.Start(cmd.Context())
+	return nil
 }
 
 func envOr(key, def string) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -73,11 +74,15 @@ func newServerCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServer(cmd.Context(), o) },
 	}
-	f := cmd.Flags()
+	o.bindFlags(cmd.Flags(), true)
+	return cmd
+}
+
+// bindFlags registers the server's flags; with common, also the API
+// client's and the log's, which `s3am all` takes from the operator's.
+func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringVar(&o.listen, "listen", ":8080", "address of the HTTP API, /healthz, /readyz and /metrics")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish at shutdown")
-	f.Float32Var(&o.apiQPS, "kube-api-qps", 20, "queries per second to the API server")
-	f.IntVar(&o.apiBurst, "kube-api-burst", 40, "burst of queries to the API server")
 	f.StringVar(&o.oidcIssuer, "oidc-issuer", "", "OIDC issuer URL; enables bearer JWTs (and the browser login with --oidc-redirect-url and "+envSessionKey+")")
 	f.StringVar(&o.oidcClientID, "oidc-client-id", "", "this server's OIDC client ID, the audience of bearer tokens")
 	f.StringVar(&o.oidcRedirectURL, "oidc-redirect-url", "", "external URL of /auth/callback; enables the browser login")
@@ -93,10 +98,14 @@ func newServerCommand() *cobra.Command {
 	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
 	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
 	f.DurationVar(&o.presignMaxTTL, "presign-max-ttl", 0, "cap on the validity of presigned URLs (default 30m)")
+	if !common {
+		return
+	}
+	f.Float32Var(&o.apiQPS, "kube-api-qps", 20, "queries per second to the API server")
+	f.IntVar(&o.apiBurst, "kube-api-burst", 40, "burst of queries to the API server")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	o.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
-	return cmd
 }
 
 func (o serverOptions) authConfig() auth.Config {
@@ -117,11 +126,6 @@ func (o serverOptions) authConfig() auth.Config {
 
 func runServer(ctx context.Context, o serverOptions) error {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	authCfg := o.authConfig()
-	if err := authCfg.Session.CheckListenAddress(o.listen); err != nil {
-		return err
-	}
 	scheme, err := Scheme()
 	if err != nil {
 		return err
@@ -140,48 +144,75 @@ func runServer(ctx context.Context, o serverOptions) error {
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
 	}
+	s, err := o.setup(ctx, mgr)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return serve(ctx, s.log, mgr, s.handler, o, s.recorder, &s.draining)
+}
+
+// serverParts is the server wired onto a manager.
+type serverParts struct {
+	log      *slog.Logger
+	handler  http.Handler
+	recorder *audit.Recorder
+	draining atomic.Bool
+	close    func()
+}
+
+// setup wires the server onto mgr: its own index and feeder (no leader
+// election), the objects resolver, authentication, the audit trail and the
+// Echo routes.
+func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverParts, error) {
+	parts := &serverParts{log: slog.New(slog.NewJSONHandler(os.Stderr, nil)), close: func() {}}
+	authCfg := o.authConfig()
+	if err := authCfg.Session.CheckListenAddress(o.listen); err != nil {
+		return nil, err
+	}
 	index := authz.New()
 	conns := server.NewConnections(mgr.GetClient(), objects.Options{
 		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: server.ReadyGrantsFrom(mgr.GetClient()),
 	})
 	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: index, OnChange: conns.Invalidate}
 	if err := feeder.SetupWithManager(mgr); err != nil {
-		return err
+		return nil, err
 	}
 	var kube kubernetes.Interface
 	if o.serviceAccounts {
-		if kube, err = kubernetes.NewForConfig(cfg); err != nil {
-			return fmt.Errorf("kubernetes client: %w", err)
+		k, err := kubernetes.NewForConfig(mgr.GetConfig())
+		if err != nil {
+			return nil, fmt.Errorf("kubernetes client: %w", err)
 		}
+		kube = k
 	}
 	stack, err := auth.NewStack(ctx, authCfg, kube, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
-
 	var store audit.Store
 	if o.auditSQLite != "" {
-		s, err := sqlite.Open(ctx, o.auditSQLite, sqlite.Options{})
+		st, err := sqlite.Open(ctx, o.auditSQLite, sqlite.Options{})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer s.Close()
-		store = s
+		parts.close = func() { _ = st.Close() }
+		store = st
 	}
-	recorder, err := audit.NewRecorder(audit.Options{
+	parts.recorder, err = audit.NewRecorder(audit.Options{
 		Writer: o.auditWriter, JSON: os.Stdout, Store: store, Policy: audit.FailurePolicy(o.auditFailurePolicy),
-		Registerer: ctrlmetrics.Registry, Logger: log,
+		Registerer: ctrlmetrics.Registry, Logger: parts.log,
 	})
 	if err != nil {
-		return err
+		parts.close()
+		return nil, err
 	}
-	var draining atomic.Bool
 	opts := server.Options{
 		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(mgr.GetClient()),
-		Auth: stack.Chain, Audit: recorder, AdminGroup: o.adminGroup,
-		Registry: ctrlmetrics.Registry, Logger: log,
+		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
+		Registry: ctrlmetrics.Registry, Logger: parts.log,
 		Ready: func() error {
-			if draining.Load() {
+			if parts.draining.Load() {
 				return errors.New("shutting down")
 			}
 			return feeder.ReadyzCheck(nil)
@@ -192,19 +223,19 @@ func runServer(ctx context.Context, o serverOptions) error {
 	}
 	e, err := server.New(opts)
 	if err != nil {
-		return err
+		parts.close()
+		return nil, err
 	}
 	if stack.OIDC != nil && o.oidcRedirectURL != "" {
 		if err := stack.OIDC.Register(e.Group("/auth")); err != nil {
-			return err
+			parts.close()
+			return nil, err
 		}
 	}
-	return serve(ctx, log, mgr, e, o, recorder, &draining)
+	parts.handler = e
+	return parts, nil
 }
 
-// serve runs the manager and the HTTP server until ctx ends or either
-// fails, then drains: readiness fails, in-flight requests finish (within
-// the shutdown timeout), and the audit recorder stores what it accepted.
 func serve(ctx context.Context, log *slog.Logger, mgr ctrl.Manager, h http.Handler, o serverOptions, recorder *audit.Recorder, draining *atomic.Bool) error {
 	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopMgr()
