@@ -59,20 +59,29 @@ func (b *lockedBuffer) String() string {
 
 // stack is one running server and what the test inspects around it.
 type stack struct {
-	conn     string
-	minio    *minioserver.Server
-	url      string
-	store    *sqlite.Store
-	recorder *audit.Recorder
-	logs     *lockedBuffer
-	jsonl    *lockedBuffer
-	closer   func()
+	conn      string
+	minio     *minioserver.Server
+	url       string
+	store     *sqlite.Store
+	storePath string
+	recorder  *audit.Recorder
+	logs      *lockedBuffer
+	jsonl     *lockedBuffer
+	closer    func()
 }
 
 // startStack starts MinIO with the bucket and its seed objects, the
 // connection (Ready), and the server with proxy-header authentication from
 // loopback.
 func startStack(t *testing.T) *stack {
+	t.Helper()
+	return startStackWith(t, "partner-data-e2e")
+}
+
+// startStackWith is startStack with the connection named conn, so that
+// tests do not wait for each other's connections to be deleted and grants
+// of one test never reach another's.
+func startStackWith(t *testing.T, conn string) *stack {
 	t.Helper()
 	ctx := context.Background()
 	srv := minioserver.Start(t)
@@ -89,7 +98,6 @@ func startStack(t *testing.T) *stack {
 		}
 	}
 
-	conn := "partner-data-e2e"
 	secret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: conn + "-keys", Namespace: operatorNamespace},
 		Data:       map[string][]byte{"accessKeyID": []byte(srv.RootAccessKey), "secretAccessKey": []byte(srv.RootSecretKey)},
@@ -120,7 +128,8 @@ func startStack(t *testing.T) *stack {
 	})
 
 	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
-	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
+	st.storePath = t.TempDir() + "/audit.db"
+	store, err := sqlite.Open(ctx, st.storePath, sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
