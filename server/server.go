@@ -123,6 +123,7 @@ func New(o Options) (*echo.Echo, error) {
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	}
+	registerDocs(e)
 
 	api := e.Group("/api/v1", auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
