@@ -134,8 +134,8 @@ func (r *S3ConnectionReconciler) reconcileDelete(ctx context.Context, conn *v1al
 	r.checks.forget(conn.Name)
 	patch := client.MergeFrom(conn.DeepCopy())
 	controllerutil.RemoveFinalizer(conn, Finalizer)
-	if err := r.Patch(ctx, conn, patch); err != nil {
-		return fmt.Errorf("remove finalizer: %w", client.IgnoreNotFound(err))
+	if err := client.IgnoreNotFound(r.Patch(ctx, conn, patch)); err != nil {
+		return fmt.Errorf("remove finalizer: %w", err)
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ func startStack(t *testing.T) *stack {
 // startStackWith is startStack with the connection named conn, so that
 // tests do not wait for each other's connections to be deleted and grants
 // of one test never reach another's.
-func startStackWith(t *testing.T, conn string) *stack {
+func startStackWith(t testing.TB, conn string) *stack {
 	t.Helper()
 	ctx := context.Background()
 	srv := minioserver.Start(t)
@@ -196,7 +196,7 @@ spec:
 }
 
 // eventually polls cond every 10 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) time.Duration {
 	t.Helper()
 	start := time.Now()
 	for !cond() {
@@ -210,7 +210,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 
 // caller is a person behind the trusted proxy.
 type caller struct {
-	t      *testing.T
+	t      testing.TB
 	base   string
 	user   string
 	groups string
