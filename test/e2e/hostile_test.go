@@ -79,6 +79,32 @@ var hostileKeys = []hostileKey{
 	{name: "backslash traversal", key: hostileRoot + "..\\..\\partner-b\\x.pdf"},
 	{name: "backslash inside", key: hostileRoot + "a\\b.pdf"},
 	{name: "backslash separators", key: "partner-a\\uploads\\x.pdf"},
+	// more traversal and prefix confusion
+	{name: "dot-dot after a folder", key: hostileRoot + "2024/../../x.pdf"},
+	{name: "dot segment above", key: "partner-a/./uploads/x.pdf"},
+	{name: "dot-dot at the bucket root", key: "../partner-a/uploads/x.pdf"},
+	{name: "trailing dot", key: hostileRoot + "."},
+	{name: "prefix of the root", key: "partner-a/upload/x.pdf"},
+	{name: "root with a suffix", key: "partner-a/uploadsx/x.pdf"},
+	{name: "root with a space", key: "partner-a/uploads /x.pdf"},
+	{name: "bucket root file", key: "x.pdf"},
+	// more encodings
+	{name: "mixed-case encoded slash", key: hostileRoot + "a%2Fb.pdf"},
+	{name: "encoded dot segment", key: hostileRoot + "%2e/x.pdf"},
+	{name: "encoded backslash upper", key: hostileRoot + "a%5Cb.pdf"},
+	{name: "half-encoded dot-dot", key: hostileRoot + ".%2e/x.pdf"},
+	// more control and invisible characters
+	{name: "vertical tab", key: hostileRoot + "a\vb.pdf"},
+	{name: "form feed", key: hostileRoot + "a\fb.pdf"},
+	{name: "bell", key: hostileRoot + "a\ab.pdf"},
+	{name: "C1 CSI", key: hostileRoot + "a\u009bb.pdf"},
+	// more invalid UTF-8
+	{name: "lone continuation byte", key: hostileRoot + "\x80.pdf"},
+	{name: "overlong NUL", key: hostileRoot + "\xc0\x80.pdf"},
+	{name: "code point above U+10FFFF", key: hostileRoot + "\xf4\x90\x80\x80.pdf"},
+	// more look-alikes and empty segments
+	{name: "Greek omicron", key: "partner-a/upl\u03bfads/x.pdf"},
+	{name: "triple slash", key: hostileRoot + "a///b.pdf"},
 }
 
 // jsonString encodes s as a JSON string but leaves bytes that are not
