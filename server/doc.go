@@ -8,8 +8,8 @@
 //	GET     /healthz                    anonymous   "ok"
 //	GET     /readyz                     anonymous   "ok", or 503 until Options.Ready passes
 //	GET     /metrics                    anonymous   Prometheus text format
-//	GET     /openapi.json               anonymous   the OpenAPI 3.1 description of these routes
-//	GET     /docs                       anonymous   a viewer of it, with no outside requests
+//	GET     /openapi.json               -           the OpenAPI 3.1 description of these routes
+//	GET     /docs                       -           a viewer of it, with no outside requests
 //	GET     /api/v1/me                  -           {user, groups, roots}
 //	GET     /api/v1/list                list        folders, then files (?connection=&bucket=&prefix=&token=)
 //	POST    /api/v1/uploads             write       presigned PUT {connection,bucket,key,contentType,size}

@@ -32,7 +32,7 @@ var docsTypes = map[string]string{
 
 // registerDocs adds the anonymous routes that describe the API: the OpenAPI
 // document and its viewer.
-func registerDocs(e *echo.Echo) {
+func registerDocs(e *echo.Group) {
 	e.GET("/openapi.json", serveOpenAPI)
 	e.GET("/docs", func(c echo.Context) error { return serveDocsFile(c, "index.html") })
 	e.GET("/docs/:asset", func(c echo.Context) error { return serveDocsFile(c, c.Param("asset")) })

@@ -123,7 +123,9 @@ func New(o Options) (*echo.Echo, error) {
 	if gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	}
-	registerDocs(e)
+	// The API description is for callers only: nothing but health, readiness
+	// and metrics is served anonymously.
+	registerDocs(e.Group("", auth.Middleware(o.Auth)))
 
 	api := e.Group("/api/v1", auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
