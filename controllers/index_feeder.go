@@ -37,10 +37,15 @@ type IndexFeeder struct {
 	OnChange func()
 }
 
-// changed reports a change of the index.
-func (f *IndexFeeder) changed() {
-	if f.OnChange != nil {
-		f.OnChange()
+// notifyChanges calls OnChange after fn if fn changed the index.
+func (f *IndexFeeder) notifyChanges(fn reconcilerFunc) reconcilerFunc {
+	return func(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+		before := f.Index.Version()
+		res, err := fn(ctx, req)
+		if f.OnChange != nil && f.Index.Version() != before {
+			f.OnChange()
+		}
+		return res, err
 	}
 }
 
@@ -53,11 +58,11 @@ func (f *IndexFeeder) SetupWithManager(mgr ctrl.Manager) error {
 	noLeader := false
 	opts := controller.Options{NeedLeaderElection: &noLeader, MaxConcurrentReconciles: 4}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("index-prefixgrant").WithOptions(opts).
-		For(&v1alpha1.PrefixGrant{}).Complete(reconcilerFunc(f.reconcileGrant)); err != nil {
+		For(&v1alpha1.PrefixGrant{}).Complete(f.notifyChanges(f.reconcileGrant)); err != nil {
 		return fmt.Errorf("index feeder for grants: %w", err)
 	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("index-s3connection").WithOptions(opts).
-		For(&v1alpha1.S3Connection{}).Complete(reconcilerFunc(f.reconcileConnection)); err != nil {
+		For(&v1alpha1.S3Connection{}).Complete(f.notifyChanges(f.reconcileConnection)); err != nil {
 		return fmt.Errorf("index feeder for connections: %w", err)
 	}
 	if err := mgr.Add(&initialLoad{feeder: f, cache: mgr.GetCache()}); err != nil {
@@ -80,7 +85,6 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 	if err := f.Client.Get(ctx, req.NamespacedName, pg); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			f.Index.Delete(req.Namespace, req.Name)
-			f.changed()
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -91,7 +95,6 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 		}
 	}
 	now := f.Now()
-	defer f.changed()
 	g, ok := IndexedGrant(pg, conns.Items, now)
 	if !ok {
 		f.Index.Delete(pg.Namespace, pg.Name)
@@ -109,12 +112,10 @@ func (f *IndexFeeder) reconcileConnection(ctx context.Context, req ctrl.Request)
 	if err := f.Client.Get(ctx, types.NamespacedName{Name: req.Name}, c); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			f.Index.RemoveConnection(req.Name)
-			f.changed()
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	f.Index.SetConnectionReady(c.Name, ConnectionReady(c))
-	f.changed()
 	return ctrl.Result{}, nil
 }
 
@@ -192,6 +193,8 @@ func (l *initialLoad) Start(ctx context.Context) error {
 		ctrl.LoggerFrom(ctx).Error(err, "some grants could not be indexed and deny")
 	}
 	f.Index.MarkSynced()
-	f.changed()
+	if f.OnChange != nil {
+		f.OnChange()
+	}
 	return nil
 }

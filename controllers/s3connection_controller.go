@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/convert"
 )
 
 // Finalizer lets the S3Connection controller remove the IAM policies it
@@ -213,7 +214,7 @@ func (r *S3ConnectionReconciler) connectionOfGrant(ctx context.Context, o client
 	}
 	var reqs []reconcile.Request
 	for i := range list.Items {
-		if list.Items[i].Annotations[v1alpha1.DefaultConnectionAnnotation] == "true" {
+		if convert.IsDefault(&list.Items[i]) {
 			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Name: list.Items[i].Name}})
 		}
 	}

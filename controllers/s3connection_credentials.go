@@ -4,19 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/connsource"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 )
 
@@ -68,88 +65,17 @@ func credentialsReason(err error) string {
 // awsConfig builds the SDK configuration, reading Secrets and ConfigMaps
 // through the cache.
 func (r *S3ConnectionReconciler) awsConfig(ctx context.Context, conn *v1alpha1.S3Connection) (aws.Config, error) {
-	cfg, err := s3conn.Config(ctx, conn.Spec, s3conn.Sources{
-		Secrets:    s3conn.ReaderFunc(r.secretValue),
-		ConfigMaps: s3conn.ReaderFunc(r.configMapValue),
-	})
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("connection %s: %w", conn.Name, err)
-	}
-	return cfg, nil
-}
-
-func (r *S3ConnectionReconciler) secretValue(ctx context.Context, namespace, name, key string) ([]byte, error) {
-	s := &corev1.Secret{}
-	if err := r.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); err != nil {
-		return nil, fmt.Errorf("secret %s/%s: %w", namespace, name, err)
-	}
-	v, ok := s.Data[key]
-	if !ok {
-		return nil, fmt.Errorf("secret %s/%s has no key %q", namespace, name, key)
-	}
-	return v, nil
-}
-
-func (r *S3ConnectionReconciler) configMapValue(ctx context.Context, namespace, name, key string) ([]byte, error) {
-	cm := &corev1.ConfigMap{}
-	if err := r.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, cm); err != nil {
-		return nil, fmt.Errorf("configmap %s/%s: %w", namespace, name, err)
-	}
-	if v, ok := cm.Data[key]; ok {
-		return []byte(v), nil
-	}
-	if v, ok := cm.BinaryData[key]; ok {
-		return v, nil
-	}
-	return nil, fmt.Errorf("configmap %s/%s has no key %q", namespace, name, key)
+	return connsource.Config(ctx, r.Client, conn)
 }
 
 // inputsFingerprint changes whenever what Test Connection depends on
 // changes: the spec's generation and the versions of the objects it reads.
 func (r *S3ConnectionReconciler) inputsFingerprint(ctx context.Context, conn *v1alpha1.S3Connection) (string, error) {
-	parts := []string{strconv.FormatInt(conn.Generation, 10)}
-	for _, ref := range secretRefs(conn) {
-		ns, name, _ := strings.Cut(ref, "/")
-		s := &corev1.Secret{}
-		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, s); err != nil {
-			return "", err
-		}
-		parts = append(parts, ref+"@"+s.ResourceVersion)
+	objects, err := connsource.Fingerprint(ctx, r.Client, conn)
+	if err != nil {
+		return "", err
 	}
-	for _, ref := range configMapRefs(conn) {
-		ns, name, _ := strings.Cut(ref, "/")
-		cm := &corev1.ConfigMap{}
-		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, cm); err != nil {
-			return "", err
-		}
-		parts = append(parts, ref+"@"+cm.ResourceVersion)
-	}
-	return strings.Join(parts, ","), nil
-}
-
-// secretRefs lists "namespace/name" of every Secret the connection reads.
-func secretRefs(conn *v1alpha1.S3Connection) []string {
-	var refs []string
-	a := conn.Spec.Auth
-	if a.AccessKey != nil {
-		refs = append(refs, a.AccessKey.Namespace+"/"+a.AccessKey.Name)
-	}
-	if a.AssumeRole != nil && a.AssumeRole.AccessKey != nil {
-		refs = append(refs, a.AssumeRole.AccessKey.Namespace+"/"+a.AssumeRole.AccessKey.Name)
-	}
-	if ca := conn.Spec.CABundle; ca != nil && ca.SecretRef != nil {
-		refs = append(refs, ca.SecretRef.Namespace+"/"+ca.SecretRef.Name)
-	}
-	sort.Strings(refs)
-	return refs
-}
-
-// configMapRefs lists "namespace/name" of every ConfigMap the connection reads.
-func configMapRefs(conn *v1alpha1.S3Connection) []string {
-	if ca := conn.Spec.CABundle; ca != nil && ca.ConfigMapRef != nil {
-		return []string{ca.ConfigMapRef.Namespace + "/" + ca.ConfigMapRef.Name}
-	}
-	return nil
+	return strconv.FormatInt(conn.Generation, 10) + "," + objects, nil
 }
 
 // credentialChecks remembers the last Test Connection of each connection, so

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/connsource"
 )
 
 // RegisterIndexes adds the cache field indexes the reconcilers list by. Call
@@ -29,12 +31,16 @@ const (
 )
 
 func registerConnectionIndexes(ctx context.Context, mgr ctrl.Manager) error {
-	for index, refs := range map[string]func(*v1alpha1.S3Connection) []string{
-		indexConnectionSecret:    secretRefs,
-		indexConnectionConfigMap: configMapRefs,
+	for index, refs := range map[string]func(*v1alpha1.S3Connection) []types.NamespacedName{
+		indexConnectionSecret:    connsource.SecretRefs,
+		indexConnectionConfigMap: connsource.ConfigMapRefs,
 	} {
 		err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.S3Connection{}, index, func(o client.Object) []string {
-			return refs(o.(*v1alpha1.S3Connection))
+			var keys []string
+			for _, ref := range refs(o.(*v1alpha1.S3Connection)) {
+				keys = append(keys, ref.String())
+			}
+			return keys
 		})
 		if err != nil {
 			return fmt.Errorf("index connections by %s: %w", index, err)

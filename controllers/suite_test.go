@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
@@ -67,21 +66,12 @@ func run(m *testing.M) (int, error) {
 			return 0, fmt.Errorf("namespace %s: %w", ns, err)
 		}
 	}
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for !index.Synced() {
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("index did not sync")
-		}
-		time.Sleep(20 * time.Millisecond)
+	stop, err := controlplane.StartManager(ctx, mgr, index.Synced)
+	if err != nil {
+		return 0, err
 	}
 	code := m.Run()
-	cancel()
-	if err := <-done; err != nil {
-		return code, fmt.Errorf("manager: %w", err)
-	}
-	return code, nil
+	return code, stop()
 }
 
 // zapLevel keeps reconciler logs quiet unless S3AM_TEST_LOG is set.

@@ -14,6 +14,8 @@ import (
 // serialized.
 type Index struct {
 	cur atomic.Pointer[snapshot]
+	// version counts the snapshots published after the first.
+	version atomic.Uint64
 
 	// mu serializes writers and guards the fields below, which only writers
 	// read: they let a single grant change rebuild just what it touches.
@@ -75,7 +77,7 @@ func (ix *Index) Replace(grants []grant.Grant) error {
 	for mk := range ix.members {
 		touched[mk] = struct{}{}
 	}
-	ix.cur.Store(ix.build(base, touched))
+	ix.publish(ix.build(base, touched))
 	return errors.Join(errs...)
 }
 
@@ -97,7 +99,7 @@ func (ix *Index) Upsert(g grant.Grant) error {
 		ix.link(gk, r, touched)
 	}
 	if len(touched) > 0 {
-		ix.cur.Store(ix.build(ix.cur.Load(), touched))
+		ix.publish(ix.build(ix.cur.Load(), touched))
 	}
 	return err
 }
@@ -113,7 +115,7 @@ func (ix *Index) Delete(namespace, name string) {
 	}
 	touched := map[memberKey]struct{}{}
 	ix.unlink(gk, old, touched)
-	ix.cur.Store(ix.build(ix.cur.Load(), touched))
+	ix.publish(ix.build(ix.cur.Load(), touched))
 }
 
 // SetConnectionReady records whether the named S3Connection may be used. A
@@ -137,7 +139,7 @@ func (ix *Index) setConnection(name string, known, ready bool) {
 	}
 	e := newEditor(cur)
 	e.setConnection(name, known, ready)
-	ix.cur.Store(e.finish())
+	ix.publish(e.finish())
 }
 
 // MarkSynced records that the index reflects the API server (the informer
@@ -151,8 +153,19 @@ func (ix *Index) MarkSynced() {
 	}
 	next := *cur
 	next.synced = true
-	ix.cur.Store(&next)
+	ix.publish(&next)
 }
+
+// publish installs s as the current snapshot. Writers hold ix.mu.
+func (ix *Index) publish(s *snapshot) {
+	ix.cur.Store(s)
+	ix.version.Add(1)
+}
+
+// Version counts the snapshots published so far. It changes whenever what
+// the index answers may have changed, and not when a write changed nothing
+// (a connection set to the readiness it had, a delete of an absent grant).
+func (ix *Index) Version() uint64 { return ix.version.Load() }
 
 // Synced reports whether MarkSynced has been called.
 func (ix *Index) Synced() bool { return ix.cur.Load().synced }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/convert"
 	"github.com/s3am/s3-access-manager/internal/grant"
@@ -71,7 +72,7 @@ func runCanI(cmd *cobra.Command, o canIOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	conn, err := canIConnection(set, o.connection)
+	conn, err := canIConnection(set.Connections, o.connection)
 	if err != nil {
 		return err
 	}
@@ -128,21 +129,17 @@ func explain(reason authz.Reason, keyReason keys.Reason, detail, grantID string)
 	return msg
 }
 
-// canIConnection picks the connection: the flag, else the default one.
-func canIConnection(set *manifest.Set, name string) (string, error) {
+// canIConnection picks the connection: the flag, else the single default
+// among conns, as a grant that names none would.
+func canIConnection(conns []v1alpha1.S3Connection, name string) (string, error) {
 	if name != "" {
 		return name, nil
 	}
-	var defaults []string
-	for _, c := range set.Connections {
-		if convert.IsDefault(&c) {
-			defaults = append(defaults, c.Name)
-		}
+	name, err := convert.ResolveConnection(&v1alpha1.PrefixGrant{}, conns)
+	if err != nil {
+		return "", fmt.Errorf("give --connection: %w", err)
 	}
-	if len(defaults) != 1 {
-		return "", fmt.Errorf("give --connection: the files hold %d default connections (%s)", len(defaults), strings.Join(defaults, ", "))
-	}
-	return defaults[0], nil
+	return name, nil
 }
 
 // parseS3URL splits s3://bucket/key.

@@ -13,8 +13,8 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/convert"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 )
 
 // clusterIndex builds the index a server would hold from the cluster's live
@@ -24,7 +24,7 @@ func clusterIndex(ctx context.Context, kubeconfig, connection string) (*authz.In
 	if err != nil {
 		return nil, "", err
 	}
-	scheme, err := Scheme()
+	scheme, err := s3amscheme.New()
 	if err != nil {
 		return nil, "", err
 	}
@@ -55,11 +55,9 @@ func clusterIndex(ctx context.Context, kubeconfig, connection string) (*authz.In
 		ix.SetConnectionReady(conns.Items[i].Name, controllers.ConnectionReady(&conns.Items[i]))
 	}
 	ix.MarkSynced()
-	if connection == "" {
-		connection, err = convert.ResolveConnection(&v1alpha1.PrefixGrant{}, conns.Items)
-		if err != nil {
-			return nil, "", fmt.Errorf("give --connection: %w", err)
-		}
+	connection, err = canIConnection(conns.Items, connection)
+	if err != nil {
+		return nil, "", err
 	}
 	return ix, connection, nil
 }

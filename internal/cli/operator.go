@@ -8,16 +8,14 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/controllers"
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/webhook"
 )
 
@@ -71,22 +69,10 @@ func (o *operatorOptions) bindFlags(f *pflag.FlagSet) {
 	f.AddGoFlagSet(zapFlags)
 }
 
-// Scheme returns the scheme every s3am process uses.
-func Scheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("client-go scheme: %w", err)
-	}
-	if err := v1alpha1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("s3am scheme: %w", err)
-	}
-	return s, nil
-}
-
 // manager builds the operator's manager: leader election, metrics, probes
 // and the webhook server.
 func (o *operatorOptions) manager() (ctrl.Manager, error) {
-	scheme, err := Scheme()
+	scheme, err := s3amscheme.New()
 	if err != nil {
 		return nil, err
 	}

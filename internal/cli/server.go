@@ -24,6 +24,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
@@ -126,7 +127,7 @@ func (o serverOptions) authConfig() auth.Config {
 
 func runServer(ctx context.Context, o serverOptions) error {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
-	scheme, err := Scheme()
+	scheme, err := s3amscheme.New()
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/webhook"
 )
@@ -140,7 +141,7 @@ func controlPlane(assets string) (*envtest.Environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := controllersScheme()
+	scheme, err := s3amscheme.New()
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -19,17 +18,6 @@ import (
 	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
 )
-
-func controllersScheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("client-go scheme: %w", err)
-	}
-	if err := v1alpha1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("s3am scheme: %w", err)
-	}
-	return s, nil
-}
 
 // applySamples creates config/samples as they are, except that the sample
 // connection (an AWS account) points at the demo MinIO, with its keys in a

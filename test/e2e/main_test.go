@@ -9,7 +9,6 @@ import (
 	"os"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
@@ -78,19 +77,10 @@ func run(m *testing.M) (int, error) {
 	if err := k8s.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: operatorNamespace}}); err != nil {
 		return 0, fmt.Errorf("namespace: %w", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(ctx) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for !index.Synced() {
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("index did not sync")
-		}
-		time.Sleep(20 * time.Millisecond)
+	stop, err := controlplane.StartManager(ctx, mgr, index.Synced)
+	if err != nil {
+		return 0, err
 	}
 	code := m.Run()
-	cancel()
-	if err := <-done; err != nil {
-		return code, fmt.Errorf("manager: %w", err)
-	}
-	return code, nil
+	return code, stop()
 }

@@ -6,21 +6,24 @@ package controlplane
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	s3amv1alpha1 "github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 )
 
 // Options choose what the control plane is started with.
@@ -42,18 +45,6 @@ type Env struct {
 	env     *envtest.Environment
 	kubectl string
 	dir     string
-}
-
-// Scheme returns a scheme with the built-in types and s3am.io/v1alpha1.
-func Scheme() (*runtime.Scheme, error) {
-	s := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("add client-go scheme: %w", err)
-	}
-	if err := s3amv1alpha1.AddToScheme(s); err != nil {
-		return nil, fmt.Errorf("add s3am scheme: %w", err)
-	}
-	return s, nil
 }
 
 // Assets returns the directory of kube-apiserver, etcd and kubectl, and
@@ -104,7 +95,7 @@ func StartShared(opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := Scheme()
+	scheme, err := s3amscheme.New()
 	if err != nil {
 		return nil, err
 	}
@@ -215,4 +206,28 @@ func Main(m *testing.M, pkg string, opts Options, run func(*Env) int) {
 		}
 	}
 	os.Exit(code)
+}
+
+// StartManager starts mgr and waits up to 30 s until synced holds (say, an
+// authorization index has loaded). stop ends the manager and returns its error.
+func StartManager(ctx context.Context, mgr manager.Manager, synced func() bool) (stop func() error, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(ctx) }()
+	stop = func() error {
+		cancel()
+		if err := <-done; err != nil {
+			return fmt.Errorf("manager: %w", err)
+		}
+		return nil
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !synced() {
+		if time.Now().After(deadline) {
+			_ = stop()
+			return nil, errors.New("the manager's caches did not sync within 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return stop, nil
 }
