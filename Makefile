@@ -9,11 +9,14 @@ CONTROLLER_GEN := $(BIN)/controller-gen
 CONTROLLER_GEN_VERSION := v0.23.0
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 MC_VERSION    := v0.0.0-20250313080218-cf909e1063a9
+HELM_VERSION  := v4.3.1
 
 # Tests find the control plane here; `go test` run by hand falls back to bin/k8s.
 export KUBEBUILDER_ASSETS := $(K8S_ASSETS)
 export S3AM_MINIO := $(BIN)/minio
 export S3AM_MC := $(BIN)/mc
+export S3AM_HELM := $(BIN)/helm
+export S3AM_CHROMIUM := /usr/bin/chromium
 
 GO_TEST_FLAGS ?= -count=1 -timeout=30m
 
@@ -45,7 +48,7 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs, RBAC and webhook configuration.
 ##@ Test
 
 .PHONY: test
-test: envtest-assets minio build ## Run every test on a real control plane and a real MinIO.
+test: envtest-assets minio helm chromium postgres build ## Run every test on a real control plane and a real MinIO.
 	go vet ./...
 	go test $(GO_TEST_FLAGS) ./...
 
@@ -78,6 +81,18 @@ envtest-assets: ## Build kube-apiserver, etcd and kubectl into bin/k8s (cached).
 minio: ## Install MinIO and mc into bin/ (test servers only; cached).
 	./hack/go-install.sh minio github.com/minio/minio $(MINIO_VERSION)
 	./hack/go-install.sh mc github.com/minio/mc $(MC_VERSION)
+
+.PHONY: helm
+helm: ## Install helm into bin/ (chart lint and render; cached).
+	./hack/go-install.sh helm helm.sh/helm/v4/cmd/helm $(HELM_VERSION)
+
+.PHONY: chromium
+chromium: ## Install Debian's chromium for the browser tests (needs root).
+	./hack/apt-install.sh $(S3AM_CHROMIUM) chromium
+
+.PHONY: postgres
+postgres: ## Install Debian's PostgreSQL server for the audit store tests (needs root).
+	./hack/apt-install.sh /usr/lib/postgresql postgresql
 
 $(CONTROLLER_GEN): Makefile
 	./hack/go-install.sh controller-gen sigs.k8s.io/controller-tools/cmd/controller-gen $(CONTROLLER_GEN_VERSION)

@@ -21,6 +21,7 @@ type BucketName string
 // +kubebuilder:validation:XValidation:rule="!('/' + self).contains('/./') && !('/' + self).contains('/../')",message="prefix must not contain \".\" or \"..\" segments"
 // +kubebuilder:validation:XValidation:rule="!self.contains('\\\\')",message="prefix must not contain a backslash; separate folders with \"/\""
 // +kubebuilder:validation:XValidation:rule="!self.matches('\\\\p{Cc}')",message="prefix must not contain control characters"
+// +kubebuilder:validation:XValidation:rule="!self.matches('[\\u061C\\u200B\\u200E\\u200F\\u2028-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]')",message="prefix must not contain invisible formatting characters (bidirectional controls, zero-width spaces, line separators): they make a name display differently from what it is"
 // +kubebuilder:validation:XValidation:rule="!self.matches('%(2[eEfF]|5[cC])')",message="prefix must not contain percent-encoded '/', '.' or backslash characters; write them as themselves"
 // +kubebuilder:validation:XValidation:rule="!self.matches('[*?$]')",message="prefix must not contain '*', '?' or '$': IAM policies read them as wildcards and variables"
 // +kubebuilder:validation:XValidation:rule="size(bytes(self)) <= 1024",message="prefix must be at most 1024 bytes of UTF-8"

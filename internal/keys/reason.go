@@ -12,6 +12,7 @@ const (
 	ReasonTooLong          Reason = "TooLong"
 	ReasonInvalidUTF8      Reason = "InvalidUTF8"
 	ReasonControlCharacter Reason = "ControlCharacter"
+	ReasonInvisibleCharacter Reason = "InvisibleCharacter"
 	ReasonBackslash        Reason = "Backslash"
 	ReasonEncodedSeparator Reason = "EncodedSeparator"
 	ReasonEmptySegment     Reason = "EmptySegment"

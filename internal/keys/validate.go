@@ -89,6 +89,8 @@ func explainPath(what, p string) error {
 		switch {
 		case unicode.IsControl(r):
 			return refuse(what, ReasonControlCharacter, "control character U+%04X at byte %d; only printable characters are allowed", r, i)
+		case invisible(r):
+			return refuse(what, ReasonInvisibleCharacter, "invisible formatting character U+%04X at byte %d; it makes a name display differently from what it is", r, i)
 		case r == '\\':
 			return refuse(what, ReasonBackslash, "backslash at byte %d; use \"/\" to separate folders", i)
 		case r == '%' && encodesSeparator(p[i+1:]):
@@ -187,7 +189,7 @@ func acceptPath(p string) bool {
 			i++
 		case byteMulti:
 			r, size := utf8.DecodeRuneInString(p[i:])
-			if r == utf8.RuneError && size == 1 || unicode.IsControl(r) {
+			if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || invisible(r) {
 				return false
 			}
 			i += size
