@@ -88,7 +88,7 @@ helm: ## Install helm into bin/ (chart lint and render; cached).
 
 .PHONY: chromium
 chromium: ## Install Debian's chromium for the browser tests (needs root).
-	./hack/apt-install.sh $(S3AM_CHROMIUM) chromium
+	./hack/apt-install.sh $(S3AM_CHROMIUM) chromium fonts-liberation
 
 .PHONY: postgres
 postgres: ## Install Debian's PostgreSQL server for the audit store tests (needs root).
