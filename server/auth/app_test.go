@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"github.com/labstack/echo/v4"
 	"k8s.io/client-go/kubernetes"
 
@@ -40,7 +42,7 @@ func newSessionKey(t testing.TB) auth.Secret {
 // newApp starts the app. With is non-nil, OIDC is configured against it
 // (browser login included); configure adjusts the config before the stack
 // is built.
-func newApp(t *testing.T, is *testIssuer, kube kubernetes.Interface, configure func(*auth.Config)) *app {
+func newApp(t *testing.T, is *oidcissuer.Issuer, kube kubernetes.Interface, configure func(*auth.Config)) *app {
 	t.Helper()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -52,11 +54,11 @@ func newApp(t *testing.T, is *testIssuer, kube kubernetes.Interface, configure f
 	if is != nil {
 		cfg.OIDC = auth.OIDCConfig{
 			IssuerURL:    is.URL(),
-			ClientID:     testClientID,
-			ClientSecret: testClientSecret,
+			ClientID:     oidcissuer.ClientID,
+			ClientSecret: oidcissuer.ClientSecret,
 			RedirectURL:  srv.URL + "/auth/callback",
 		}
-		is.setRedirectURI(cfg.OIDC.RedirectURL)
+		is.SetRedirectURI(cfg.OIDC.RedirectURL)
 	}
 	if configure != nil {
 		configure(&cfg)

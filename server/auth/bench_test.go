@@ -4,6 +4,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
@@ -38,12 +40,12 @@ func BenchmarkSessionAuthenticate(b *testing.B) {
 // BenchmarkBearerJWT is the per-request cost of an OIDC bearer token (RS256
 // verification against the cached JWKS, claims mapping).
 func BenchmarkBearerJWT(b *testing.B) {
-	is := newTestIssuer(b)
-	s, err := auth.NewStack(b.Context(), auth.Config{OIDC: auth.OIDCConfig{IssuerURL: is.URL(), ClientID: testClientID}}, nil, nil)
+	is := oidcissuer.Start(b)
+	s, err := auth.NewStack(b.Context(), auth.Config{OIDC: auth.OIDCConfig{IssuerURL: is.URL(), ClientID: oidcissuer.ClientID}}, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := bearerRequest(is.sign(is.claims(map[string]any{"email": "alice@example.com", "groups": []string{"team-a"}})))
+	r := bearerRequest(is.Sign(is.Claims(map[string]any{"email": "alice@example.com", "groups": []string{"team-a"}})))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, ok, err := s.OIDC.Authenticate(r); !ok || err != nil {

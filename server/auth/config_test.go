@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -91,7 +93,7 @@ func TestNewStack(t *testing.T) {
 	if _, err := auth.NewStack(t.Context(), auth.Config{ServiceAccounts: auth.ServiceAccountConfig{Enabled: true}}, nil, nil); err == nil {
 		t.Fatal("service accounts without a Kubernetes client accepted")
 	}
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	_, err := auth.NewStack(t.Context(), auth.Config{OIDC: auth.OIDCConfig{IssuerURL: is.URL(), ClientID: "c", RedirectURL: "https://x/auth/callback"}}, nil, nil)
 	if err == nil {
 		t.Fatal("browser login without a session key accepted")

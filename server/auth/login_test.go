@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
 // login runs the browser flow step by step (login, the issuer's authorize,
 // callback) and returns the callback's response.
-func (a *app) login(is *testIssuer, redirect string) (*http.Response, string) {
+func (a *app) login(is *oidcissuer.Issuer, redirect string) (*http.Response, string) {
 	a.t.Helper()
 	resp, body := a.do("GET", "/auth/login?redirect="+url.QueryEscape(redirect), nil)
 	expectStatus(a.t, resp, body, http.StatusFound)
@@ -40,7 +42,7 @@ func cookieNamed(cs []*http.Cookie, name string) *http.Cookie {
 }
 
 func TestBrowserLogin(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	a := newApp(t, is, nil, nil)
 
 	// Step 1: login redirects with PKCE S256, state and nonce, and keeps
@@ -57,7 +59,7 @@ func TestBrowserLogin(t *testing.T) {
 			t.Fatalf("authorization request %s = %q, want 32 random bytes", p, q.Get(p))
 		}
 	}
-	if q.Get("code_challenge_method") != "S256" || q.Get("client_id") != testClientID || q.Get("redirect_uri") != a.srv.URL+"/auth/callback" {
+	if q.Get("code_challenge_method") != "S256" || q.Get("client_id") != oidcissuer.ClientID || q.Get("redirect_uri") != a.srv.URL+"/auth/callback" {
 		t.Fatalf("authorization request %v", q)
 	}
 	state := q.Get("state")
@@ -111,7 +113,7 @@ func TestBrowserLogin(t *testing.T) {
 	})
 
 	t.Run("groups changed at the issuer are read at the next login", func(t *testing.T) {
-		is.setUser(map[string]any{"sub": "u-alice", "email": "alice@example.com", "groups": []string{"team-b", "auditors"}})
+		is.SetUser(map[string]any{"sub": "u-alice", "email": "alice@example.com", "groups": []string{"team-b", "auditors"}})
 		resp, body := a.do("GET", "/api/whoami", nil)
 		if id := identity(t, body); resp.StatusCode != 200 || !slices.Equal(id.Groups, []string{"team-a"}) {
 			t.Fatalf("before the new login: %d %+v", resp.StatusCode, id)
@@ -146,7 +148,7 @@ func TestBrowserLogin(t *testing.T) {
 }
 
 func TestBrowserLoginRejections(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 
 	t.Run("open redirect refused", func(t *testing.T) {
 		a := newApp(t, is, nil, nil)
@@ -161,10 +163,8 @@ func TestBrowserLoginRejections(t *testing.T) {
 
 	t.Run("nonce mismatch", func(t *testing.T) {
 		a := newApp(t, is, nil, nil)
-		is.mu.Lock()
-		is.wrongNonce = true
-		is.mu.Unlock()
-		defer func() { is.mu.Lock(); is.wrongNonce = false; is.mu.Unlock() }()
+		is.SetWrongNonce(true)
+		defer is.SetWrongNonce(false)
 		resp, body := a.login(is, "/")
 		expectStatus(t, resp, body, http.StatusUnauthorized)
 		if !strings.Contains(body, "nonce") || cookieNamed(resp.Cookies(), auth.SessionCookie) != nil {
@@ -212,7 +212,7 @@ func TestBrowserLoginRejections(t *testing.T) {
 		form := url.Values{
 			"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
 			"redirect_uri": {a.srv.URL + "/auth/callback"}, "code_verifier": {strings.Repeat("x", 43)},
-			"client_id": {testClientID}, "client_secret": {testClientSecret},
+			"client_id": {oidcissuer.ClientID}, "client_secret": {oidcissuer.ClientSecret},
 		}
 		tr, err := http.PostForm(is.URL()+"/token", form)
 		if err != nil {

@@ -13,15 +13,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
 func TestBearerJWT(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	a := newApp(t, is, nil, nil)
 
 	t.Run("valid", func(t *testing.T) {
-		resp, body := a.do("GET", "/api/whoami", bearer(is.sign(is.claims(map[string]any{"email": "bob@example.com", "groups": []string{"g1", "g2"}}))))
+		resp, body := a.do("GET", "/api/whoami", bearer(is.Sign(is.Claims(map[string]any{"email": "bob@example.com", "groups": []string{"g1", "g2"}}))))
 		expectStatus(t, resp, body, 200)
 		id := identity(t, body)
 		if id.User != "bob@example.com" || !slices.Equal(id.Groups, []string{"g1", "g2"}) || id.Method != auth.MethodOIDC {
@@ -29,17 +31,15 @@ func TestBearerJWT(t *testing.T) {
 		}
 	})
 	t.Run("ES256 key from the same JWKS", func(t *testing.T) {
-		is.mu.Lock()
-		ec := is.keys[1]
-		is.mu.Unlock()
-		resp, body := a.do("GET", "/api/whoami", bearer(is.signWith(ec, is.claims(map[string]any{"email": "ec@example.com"}))))
+		ec := is.Keys()[1]
+		resp, body := a.do("GET", "/api/whoami", bearer(is.SignWith(ec, is.Claims(map[string]any{"email": "ec@example.com"}))))
 		expectStatus(t, resp, body, 200)
 		if id := identity(t, body); id.User != "ec@example.com" || len(id.Groups) != 0 {
 			t.Fatalf("identity %+v", id)
 		}
 	})
 	t.Run("state-changing bearer requests need no CSRF token", func(t *testing.T) {
-		h := bearer(is.sign(is.claims(map[string]any{"email": "bob@example.com"})))
+		h := bearer(is.Sign(is.Claims(map[string]any{"email": "bob@example.com"})))
 		h.Set("Origin", "https://elsewhere.example")
 		resp, body := a.do("POST", "/api/things", h)
 		expectStatus(t, resp, body, 200)
@@ -52,41 +52,39 @@ func TestBearerJWT(t *testing.T) {
 		cause  string // in the error, for logs
 	}{
 		{"expired", func() string {
-			c := is.claims(map[string]any{"email": "bob@example.com"})
+			c := is.Claims(map[string]any{"email": "bob@example.com"})
 			c["exp"] = time.Now().Add(-time.Minute).Unix()
-			return is.sign(c)
+			return is.Sign(c)
 		}, "token expired", "credential expired"},
 		{"wrong audience", func() string {
-			c := is.claims(map[string]any{"email": "bob@example.com"})
+			c := is.Claims(map[string]any{"email": "bob@example.com"})
 			c["aud"] = "some-other-client"
-			return is.sign(c)
+			return is.Sign(c)
 		}, "invalid token", "expected audience"},
 		{"bad signature (other key, same kid)", func() string {
-			return is.signWith(newRSAKey(t, "rsa-1"), is.claims(map[string]any{"email": "bob@example.com"}))
+			return is.SignWith(oidcissuer.NewRSAKey(t, "rsa-1"), is.Claims(map[string]any{"email": "bob@example.com"}))
 		}, "invalid token", "signature does not verify"},
 		{"payload changed after signing", func() string {
-			tok := is.sign(is.claims(map[string]any{"email": "bob@example.com"}))
+			tok := is.Sign(is.Claims(map[string]any{"email": "bob@example.com"}))
 			parts := strings.Split(tok, ".")
-			c := is.claims(map[string]any{"email": "admin@example.com"})
+			c := is.Claims(map[string]any{"email": "admin@example.com"})
 			p, _ := json.Marshal(c)
 			parts[1] = base64.RawURLEncoding.EncodeToString(p)
 			return strings.Join(parts, ".")
 		}, "invalid token", "signature does not verify"},
 		{"alg none", func() string {
-			return unsignedJWT(map[string]any{"alg": "none", "typ": "JWT"}, is.claims(map[string]any{"email": "bob@example.com"}), "")
+			return unsignedJWT(map[string]any{"alg": "none", "typ": "JWT"}, is.Claims(map[string]any{"email": "bob@example.com"}), "")
 		}, "invalid token", "unexpected signature algorithm"},
 		{"HS256 keyed with the issuer's public key", func() string {
-			is.mu.Lock()
-			pub, _ := x509.MarshalPKIXPublicKey(is.keys[0].priv.Public())
-			is.mu.Unlock()
-			return hs256JWT(pub, is.claims(map[string]any{"email": "bob@example.com"}))
+			pub, _ := x509.MarshalPKIXPublicKey(is.Keys()[0].Signer.Public())
+			return hs256JWT(pub, is.Claims(map[string]any{"email": "bob@example.com"}))
 		}, "invalid token", "unexpected signature algorithm"},
 		{"email not verified", func() string {
-			return is.sign(is.claims(map[string]any{"email": "bob@example.com", "email_verified": false}))
+			return is.Sign(is.Claims(map[string]any{"email": "bob@example.com", "email_verified": false}))
 		}, "token does not name a user", "email not verified"},
-		{"no email", func() string { return is.sign(is.claims(map[string]any{"sub": "x"})) }, "token does not name a user", `claim "email" missing`},
+		{"no email", func() string { return is.Sign(is.Claims(map[string]any{"sub": "x"})) }, "token does not name a user", `claim "email" missing`},
 		{"groups claim of the wrong type", func() string {
-			return is.sign(is.claims(map[string]any{"email": "bob@example.com", "groups": 42}))
+			return is.Sign(is.Claims(map[string]any{"email": "bob@example.com", "groups": 42}))
 		}, "token does not name a user", "neither a string nor an array"},
 	}
 	for _, tc := range rejectedCases {
@@ -111,8 +109,8 @@ func TestBearerJWT(t *testing.T) {
 	}
 
 	t.Run("other issuer's token is not OIDC's", func(t *testing.T) {
-		other := newTestIssuer(t)
-		resp, body := a.do("GET", "/api/whoami", bearer(other.sign(other.claims(map[string]any{"email": "bob@example.com"}))))
+		other := oidcissuer.Start(t)
+		resp, body := a.do("GET", "/api/whoami", bearer(other.Sign(other.Claims(map[string]any{"email": "bob@example.com"}))))
 		expectStatus(t, resp, body, http.StatusUnauthorized)
 		if !strings.Contains(body, "authentication required") {
 			t.Fatalf("body %s: the token should have been left to the next authenticator", body)
@@ -126,13 +124,13 @@ func TestBearerJWT(t *testing.T) {
 		if !strings.Contains(body, "anonymous") {
 			t.Fatalf("public body %s", body)
 		}
-		resp, body = a.do("GET", "/api/public", bearer(is.sign(is.claims(map[string]any{"email": "bob@example.com", "aud": "x"}))))
+		resp, body = a.do("GET", "/api/public", bearer(is.Sign(is.Claims(map[string]any{"email": "bob@example.com", "aud": "x"}))))
 		expectStatus(t, resp, body, http.StatusUnauthorized)
 	})
 }
 
 func TestBearerClaimMapping(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	cases := []struct {
 		name       string
 		configure  func(*auth.OIDCConfig)
@@ -158,7 +156,7 @@ func TestBearerClaimMapping(t *testing.T) {
 					tc.configure(&c.OIDC)
 				}
 			})
-			resp, body := a.do("GET", "/api/whoami", bearer(is.sign(is.claims(tc.claims))))
+			resp, body := a.do("GET", "/api/whoami", bearer(is.Sign(is.Claims(tc.claims))))
 			expectStatus(t, resp, body, 200)
 			id := identity(t, body)
 			if id.User != tc.wantUser || !slices.Equal(id.Groups, tc.wantGroups) {
@@ -169,15 +167,15 @@ func TestBearerClaimMapping(t *testing.T) {
 }
 
 func TestBearerKeyRotationAndJWKSFetches(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	a := newApp(t, is, nil, nil)
 	now := time.Now()
 	auth.SetJWKSClock(a.stack.OIDC, func() time.Time { return now })
 
-	good := is.sign(is.claims(map[string]any{"email": "a@x"}))
+	good := is.Sign(is.Claims(map[string]any{"email": "a@x"}))
 	resp, body := a.do("GET", "/api/whoami", bearer(good))
 	expectStatus(t, resp, body, 200)
-	if n := is.jwksHits.Load(); n != 1 {
+	if n := is.JWKSHits(); n != 1 {
 		t.Fatalf("JWKS fetched %d times for the first token, want 1", n)
 	}
 
@@ -188,20 +186,20 @@ func TestBearerKeyRotationAndJWKSFetches(t *testing.T) {
 		if i%2 == 1 {
 			kid = "unknown"
 		}
-		resp, body := a.do("GET", "/api/whoami", bearer(is.signWith(newRSAKeyCached(t, kid), is.claims(map[string]any{"email": "a@x"}))))
+		resp, body := a.do("GET", "/api/whoami", bearer(is.SignWith(newRSAKeyCached(t, kid), is.Claims(map[string]any{"email": "a@x"}))))
 		expectStatus(t, resp, body, http.StatusUnauthorized)
 	}
-	if n := is.jwksHits.Load(); n != 1 {
+	if n := is.JWKSHits(); n != 1 {
 		t.Fatalf("JWKS fetched %d times after forged tokens within the refresh interval, want 1", n)
 	}
 
 	// A rotation is picked up once the interval has passed.
-	is.rotate(newRSAKey(t, "rsa-2"))
-	rotated := is.sign(is.claims(map[string]any{"email": "a@x"}))
+	is.Rotate(oidcissuer.NewRSAKey(t, "rsa-2"))
+	rotated := is.Sign(is.Claims(map[string]any{"email": "a@x"}))
 	now = now.Add(auth.JWKSMinRefresh + time.Second)
 	resp, body = a.do("GET", "/api/whoami", bearer(rotated))
 	expectStatus(t, resp, body, 200)
-	if n := is.jwksHits.Load(); n != 2 {
+	if n := is.JWKSHits(); n != 2 {
 		t.Fatalf("JWKS fetched %d times after a rotation, want 2", n)
 	}
 	resp, body = a.do("GET", "/api/whoami", bearer(good))
@@ -209,26 +207,24 @@ func TestBearerKeyRotationAndJWKSFetches(t *testing.T) {
 }
 
 func TestBearerJWKSUnavailable(t *testing.T) {
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	a := newApp(t, is, nil, nil)
-	is.mu.Lock()
-	is.jwksStatus = http.StatusInternalServerError
-	is.mu.Unlock()
-	resp, body := a.do("GET", "/api/whoami", bearer(is.sign(is.claims(map[string]any{"email": "a@x"}))))
+	is.SetJWKSStatus(http.StatusInternalServerError)
+	resp, body := a.do("GET", "/api/whoami", bearer(is.Sign(is.Claims(map[string]any{"email": "a@x"}))))
 	expectStatus(t, resp, body, http.StatusServiceUnavailable)
 	if !strings.Contains(body, "signing keys") {
 		t.Fatalf("body %s", body)
 	}
 }
 
-var cachedKeys = map[string]signingKey{}
+var cachedKeys = map[string]oidcissuer.Key{}
 
 // newRSAKeyCached reuses one generated key per kid: RSA generation is slow.
-func newRSAKeyCached(t testing.TB, kid string) signingKey {
+func newRSAKeyCached(t testing.TB, kid string) oidcissuer.Key {
 	if k, ok := cachedKeys[kid]; ok {
 		return k
 	}
-	k := newRSAKey(t, kid)
+	k := oidcissuer.NewRSAKey(t, kid)
 	cachedKeys[kid] = k
 	return k
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	authnv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -63,7 +65,7 @@ func TestServiceAccountTokens(t *testing.T) {
 		return tr.Status.Token
 	}
 
-	is := newTestIssuer(t)
+	is := oidcissuer.Start(t)
 	a := newApp(t, is, kube, func(c *auth.Config) {
 		c.ServiceAccounts = auth.ServiceAccountConfig{Enabled: true, Audiences: []string{audience}}
 	})

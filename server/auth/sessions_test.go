@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -283,7 +285,7 @@ func TestSessionsDirect(t *testing.T) {
 	})
 
 	t.Run("a login cookie is not a session", func(t *testing.T) {
-		is := newTestIssuer(t)
+		is := oidcissuer.Start(t)
 		a := newApp(t, is, nil, nil)
 		resp, _ := a.do("GET", "/auth/login", nil)
 		var login *http.Cookie
