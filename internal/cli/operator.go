@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -19,12 +20,26 @@ import (
 	"github.com/s3am/s3-access-manager/webhook"
 )
 
+// leaderElectionTiming is how the replicas hold the leader lease; the
+// defaults are controller-runtime's.
+type leaderElectionTiming struct {
+	// leaseDuration is how long a standby waits after the last renewal before
+	// it takes the lease over: the longest a killed leader leaves no writer.
+	leaseDuration time.Duration
+	// renewDeadline is how long the leader keeps retrying a renewal before it
+	// gives the lease up and exits.
+	renewDeadline time.Duration
+	// retryPeriod is the pause between attempts to acquire or renew.
+	retryPeriod time.Duration
+}
+
 // operatorOptions are the flags of `s3am operator`.
 type operatorOptions struct {
 	namespace      string
 	metricsAddr    string
 	probeAddr      string
 	leaderElect    bool
+	leaderElection leaderElectionTiming
 	webhookPort    int
 	webhookCertDir string
 	apiQPS         float32
@@ -60,6 +75,9 @@ func (o *operatorOptions) bindFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":9090", "address of the controllers' Prometheus metrics endpoint; 0 disables it")
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
 	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
+	f.DurationVar(&o.leaderElection.leaseDuration, "leader-elect-lease-duration", 15*time.Second, "how long standbys wait after the leader's last renewal before taking over")
+	f.DurationVar(&o.leaderElection.renewDeadline, "leader-elect-renew-deadline", 10*time.Second, "how long the leader retries renewing before it steps down; less than the lease duration")
+	f.DurationVar(&o.leaderElection.retryPeriod, "leader-elect-retry-period", 2*time.Second, "pause between attempts to acquire or renew the lease")
 	f.IntVar(&o.webhookPort, "webhook-port", 9443, "port of the admission webhook server")
 	f.Float32Var(&o.apiQPS, "kube-api-qps", 50, "queries per second to the API server; status patches of many grants need more than client-go's default 5")
 	f.IntVar(&o.apiBurst, "kube-api-burst", 100, "burst of queries to the API server")
@@ -88,7 +106,14 @@ func (o *operatorOptions) manager() (ctrl.Manager, error) {
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "s3am-operator.s3am.io",
 		LeaderElectionNamespace: o.namespace,
-		WebhookServer:           ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.webhookPort, CertDir: o.webhookCertDir}),
+		LeaseDuration:           &o.leaderElection.leaseDuration,
+		RenewDeadline:           &o.leaderElection.renewDeadline,
+		RetryPeriod:             &o.leaderElection.retryPeriod,
+		// A stopping leader hands the lease over at once instead of leaving
+		// the standbys to wait out the lease duration; safe because the
+		// process exits right after the manager stops.
+		LeaderElectionReleaseOnCancel: true,
+		WebhookServer:                 ctrlwebhook.NewServer(ctrlwebhook.Options{Port: o.webhookPort, CertDir: o.webhookCertDir}),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("manager: %w", err)

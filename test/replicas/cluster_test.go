@@ -1,0 +1,255 @@
+//go:build unix
+
+package replicas_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
+	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+)
+
+const (
+	namespace  = "s3am-system"
+	bucket     = "partner-data"
+	connection = "minio"
+	// appUser is the MinIO user the connection's policy is applied to.
+	appUser, appSecret = "partner-app", "partner-app-secret-123"
+	// policyName is the connection's first canned policy document.
+	policyName = "s3am-" + connection + "-1"
+	leaseName  = "s3am-operator.s3am.io"
+)
+
+// Lease timing of the operators: short for a test, with renewals far enough
+// inside the deadline that a loaded machine does not lose the lease.
+const (
+	leaseDuration = 5 * time.Second
+	renewDeadline = 4 * time.Second
+	retryPeriod   = 500 * time.Millisecond
+)
+
+// cluster is one control plane and one MinIO that replicas run against.
+type cluster struct {
+	bin   string
+	env   *controlplane.Env
+	minio *minioserver.Server
+	// admin reads MinIO's canned policies, as the operator writes them.
+	admin *minioprovider.Client
+	hooks *webhookProxy
+}
+
+// operator is a running `s3am operator`.
+type operator struct {
+	*child
+	metrics, probe string
+}
+
+// server is a running `s3am server`.
+type server struct {
+	*child
+	base string
+}
+
+// s3amBinary is bin/s3am (or $S3AM_BIN); without it the test is skipped,
+// loudly, or fails in CI. A binary built before the lease timing flags
+// existed fails the test with the command that rebuilds it.
+func s3amBinary(t *testing.T) string {
+	t.Helper()
+	path, ok := repo.Tool("S3AM_BIN", "s3am")
+	if !ok {
+		repo.Missing(t, "bin/s3am", "build")
+	}
+	help, err := exec.Command(path, "operator", "--help").CombinedOutput()
+	if err != nil || !strings.Contains(string(help), "--leader-elect-lease-duration") {
+		t.Fatalf("%s has no --leader-elect-lease-duration (%v): it is older than the source, run `make build`", path, err)
+	}
+	return path
+}
+
+// startCluster starts the control plane with the admission webhooks
+// registered (served through a proxy in front of the operators), MinIO with
+// the bucket, its seed objects and the app user, and the operator namespace
+// with the connection's keys.
+func startCluster(t *testing.T) *cluster {
+	t.Helper()
+	c := &cluster{bin: s3amBinary(t)}
+	c.env = controlplane.Start(t, controlplane.Options{Webhooks: true})
+	c.hooks = startWebhookProxy(t, net.JoinHostPort(c.env.Webhook.LocalServingHost, strconv.Itoa(c.env.Webhook.LocalServingPort)))
+	c.minio = minioserver.Start(t)
+	c.minio.CreateBucket(t, bucket)
+	c.minio.MC(t, "admin", "user", "add", minioserver.MCAlias, appUser, appSecret)
+	ctx := context.Background()
+	root := c.minio.S3Client(t, nil)
+	for _, key := range seedObjects {
+		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("seed " + key)}); err != nil {
+			t.Fatalf("seed %s: %v", key, err)
+		}
+	}
+	admin, err := minioprovider.New(aws.Config{BaseEndpoint: aws.String(c.minio.Endpoint), Region: c.minio.Region, Credentials: c.minio.RootCredentials()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.admin = admin
+	c.kubectl(t, "", "create", "namespace", namespace)
+	c.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
+		"--from-literal=accessKeyID="+c.minio.RootAccessKey, "--from-literal=secretAccessKey="+c.minio.RootSecretKey)
+	return c
+}
+
+// seedObjects exist in the bucket, for downloads and listings.
+var seedObjects = []string{
+	"partner-a/uploads/2024/scan.png",
+	"partner-a/uploads-evil/planted.txt",
+	"partner-a/secret/plans.txt",
+	"partner-a/processed/report.pdf",
+	"partner-b/uploads/existing.pdf",
+	"root.txt",
+}
+
+// kubectl runs kubectl against the control plane and fails the test if it fails.
+func (c *cluster) kubectl(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, err := c.env.Kubectl(context.Background(), stdin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// startOperator runs `s3am operator` with short lease timings on free ports
+// and makes its webhook server one the proxy sends admission requests to.
+func (c *cluster) startOperator(t *testing.T, name string) *operator {
+	t.Helper()
+	ports := freePorts(t, 3)
+	o := &operator{metrics: "http://127.0.0.1:" + ports[0] + "/metrics", probe: "http://127.0.0.1:" + ports[1]}
+	o.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig},
+		"operator", "--namespace", namespace,
+		"--metrics-bind-address", "127.0.0.1:"+ports[0], "--health-probe-bind-address", "127.0.0.1:"+ports[1],
+		"--webhook-port", ports[2], "--webhook-cert-dir", c.env.Webhook.LocalServingCertDir,
+		"--leader-elect-lease-duration", leaseDuration.String(), "--leader-elect-renew-deadline", renewDeadline.String(),
+		"--leader-elect-retry-period", retryPeriod.String())
+	c.hooks.add("127.0.0.1:" + ports[2])
+	return o
+}
+
+// startServer runs `s3am server` on a free loopback port, trusting identity
+// headers from loopback, with its own audit database.
+func (c *cluster) startServer(t *testing.T, name string) *server {
+	t.Helper()
+	listen := "127.0.0.1:" + freePorts(t, 1)[0]
+	s := &server{base: "http://" + listen}
+	s.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig},
+		"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32",
+		"--audit-sqlite", t.TempDir()+"/audit.db", "--audit-writer", name, "--zap-log-level", "error")
+	return s
+}
+
+// waitReady waits until url answers 200, failing early if p exits.
+func waitReady(t *testing.T, p *child, url string) time.Duration {
+	t.Helper()
+	return eventually(t, 60*time.Second, p.name+" ready", func() bool {
+		if !p.running() {
+			t.Fatalf("%s exited: %v\n%s", p.name, p.waitErr, p.tail(4000))
+		}
+		return httpStatus(url) == http.StatusOK
+	})
+}
+
+// applyConnection creates the MinIO connection in Apply mode (through the
+// webhooks) and waits until the leader has made it Ready.
+func (c *cluster) applyConnection(t *testing.T) {
+	t.Helper()
+	c.kubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+kind: S3Connection
+metadata: {name: %s}
+spec:
+  provider: S3Compatible
+  endpoint: %s
+  pathStyle: true
+  auth: {accessKey: {namespace: %s, name: minio-keys}}
+  iam: {mode: Apply, user: %s}
+`, connection, c.minio.Endpoint, namespace, appUser), "apply", "-f", "-")
+	eventually(t, 60*time.Second, "connection Ready", func() bool {
+		got := &v1alpha1.S3Connection{}
+		if c.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
+			return false
+		}
+		return meta.IsStatusConditionTrue(got.Status.Conditions, v1alpha1.ConditionReady)
+	})
+}
+
+// subject is who a grant is for: "User" or "Group", and the name.
+type subject struct{ kind, name string }
+
+// grantYAML is a PrefixGrant in the operator namespace on the connection.
+func grantYAML(name, prefix string, perms []string, subjects ...subject) string {
+	var subs []string
+	for _, s := range subjects {
+		subs = append(subs, fmt.Sprintf("{kind: %s, name: %q}", s.kind, s.name))
+	}
+	return fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+kind: PrefixGrant
+metadata: {name: %s, namespace: %s}
+spec: {connection: %s, bucket: %s, prefix: %q, permissions: [%s], subjects: [%s]}
+`, name, namespace, connection, bucket, prefix, strings.Join(perms, ", "), strings.Join(subs, ", "))
+}
+
+// grantReady reports whether the grant is Ready for its current generation.
+func (c *cluster) grantReady(name string) bool {
+	got := &v1alpha1.PrefixGrant{}
+	if c.env.Client.Get(context.Background(), types.NamespacedName{Namespace: namespace, Name: name}, got) != nil {
+		return false
+	}
+	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
+	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
+}
+
+// freePorts returns n loopback ports that were free a moment ago.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	var ports []string
+	var held []net.Listener
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, l)
+		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	}
+	for _, l := range held {
+		_ = l.Close()
+	}
+	return ports
+}
+
+// eventually polls cond every 5 ms until it holds or timeout passes, and
+// returns how long it took.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > timeout {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return time.Since(start)
+}
