@@ -4,90 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 )
-
-func TestAppendChainsPerWriter(t *testing.T) {
-	s, _ := openStore(t)
-	r := rand.New(rand.NewPCG(1, 2))
-	ctx := context.Background()
-	for batch := 0; batch < 5; batch++ {
-		events := make([]audit.Event, 30)
-		for i := range events {
-			events[i] = randomEvent(r, []string{"pod-a", "pod-b", "pod-c"}[i%3])
-		}
-		if err := s.Append(ctx, events); err != nil {
-			t.Fatal(err)
-		}
-		for i := range events {
-			if want := int64(batch*10 + i/3 + 1); events[i].Seq != want {
-				t.Fatalf("batch %d event %d of %s: seq %d, want %d", batch, i, events[i].Writer, events[i].Seq, want)
-			}
-		}
-	}
-	writers, err := s.Writers(ctx)
-	if err != nil || fmt.Sprint(writers) != "[pod-a pod-b pod-c]" {
-		t.Fatalf("writers %v, %v", writers, err)
-	}
-	for _, w := range writers {
-		res, err := s.Verify(ctx, w)
-		if err != nil || !res.OK() || res.Count != 50 || res.LastSeq != 50 {
-			t.Errorf("%s: %+v, %v", w, res, err)
-		}
-	}
-	empty, err := s.Verify(ctx, "nobody")
-	if err != nil || !empty.OK() || empty.Count != 0 {
-		t.Errorf("empty chain: %+v, %v", empty, err)
-	}
-}
-
-func TestAppendIsAllOrNothing(t *testing.T) {
-	s, _ := openStore(t)
-	r := rand.New(rand.NewPCG(3, 4))
-	events := []audit.Event{randomEvent(r, "w"), randomEvent(r, "w")}
-	events[1].Decision = "perhaps"
-	if err := s.Append(context.Background(), events); err == nil {
-		t.Fatal("invalid event accepted")
-	}
-	p, err := s.Query(context.Background(), audit.Filter{})
-	if err != nil || len(p.Events) != 0 {
-		t.Fatalf("%d events stored, %v", len(p.Events), err)
-	}
-}
-
-// TestAppendFromTwoConnections: two Stores (two pools, as two processes
-// would have) append to one chain at once; BEGIN IMMEDIATE keeps it linear.
-func TestAppendFromTwoConnections(t *testing.T) {
-	s1, path := openStore(t)
-	s2, err := Open(context.Background(), path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s2.Close()
-	var wg sync.WaitGroup
-	for i, s := range []*Store{s1, s2, s1, s2} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := rand.New(rand.NewPCG(uint64(i), 9))
-			for range 25 {
-				batch := []audit.Event{randomEvent(r, "shared"), randomEvent(r, "shared"), randomEvent(r, "shared"), randomEvent(r, "shared")}
-				if err := s.Append(context.Background(), batch); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	res, err := s1.Verify(context.Background(), "shared")
-	if err != nil || !res.OK() || res.Count != 400 {
-		t.Fatalf("%+v, %v", res, err)
-	}
-}
 
 func TestStoreIsAppendOnlyThroughSQL(t *testing.T) {
 	s, path := openStore(t)
