@@ -39,11 +39,12 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code.
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate CRDs, RBAC and webhook configuration.
+manifests: $(CONTROLLER_GEN) ## Generate CRDs, RBAC and webhook configuration, and their copies in the Helm chart.
 	$(CONTROLLER_GEN) rbac:roleName=s3am-operator crd webhook paths=./... \
 		output:crd:artifacts:config=config/crd/bases \
 		output:rbac:artifacts:config=config/rbac \
 		output:webhook:artifacts:config=config/webhook
+	go test ./test/chart -run '^TestGeneratedTemplates$$' -count=1 -update >/dev/null
 
 ##@ Test
 
@@ -65,11 +66,15 @@ fuzz: ## Fuzz key validation and matching for a minute each.
 	go test -run='^$$' -fuzz=FuzzValidateKey -fuzztime=60s ./internal/keys
 	go test -run='^$$' -fuzz=FuzzCovers -fuzztime=60s ./internal/keys
 
+.PHONY: chart-parity
+chart-parity: helm envtest-assets ## Fail if config/default and the Helm chart deploy different objects.
+	./hack/chart-parity.sh
+
 .PHONY: verify
-verify: generate manifests ## Fail if generated files are stale or code is unformatted.
+verify: generate manifests chart-parity ## Fail if generated files are stale, code is unformatted or chart and kustomize differ.
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	@git diff --exit-code -- api config || { echo "generated files are stale: run 'make generate manifests' and commit"; exit 1; }
-	@test -z "$$(git status --porcelain -- api config)" || { echo "untracked generated files:"; git status --porcelain -- api config; exit 1; }
+	@git diff --exit-code -- api config charts || { echo "generated files are stale: run 'make generate manifests' and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- api config charts)" || { echo "untracked generated files:"; git status --porcelain -- api config charts; exit 1; }
 
 ##@ Tools
 
