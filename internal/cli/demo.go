@@ -2,6 +2,8 @@ package cli
 
 import (
 	"flag"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap/zapcore"
@@ -18,18 +20,26 @@ func newDemoCommand() *cobra.Command {
 	logOpts := zap.Options{Level: zapcore.ErrorLevel}
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run everything locally on loopback: control plane, MinIO, operator, partner API, sample grants",
+		Short: "Run everything locally on loopback: control plane, MinIO, s3am all, sample grants",
 		Long: "demo starts a real kube-apiserver and etcd (from --assets), a MinIO with the partner-data bucket,\n" +
-			"and the operator with its webhooks, applies config/samples, prints a kubeconfig and waits.\n" +
+			"and `s3am all` (controllers, webhooks, partner server and web app), applies config/samples, prints\n" +
+			"the web app's URL, the demo users and a kubeconfig, and waits.\n" +
 			"Ctrl-C stops everything and removes its temporary files.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&logOpts)))
 			o.Out = cmd.OutOrStdout()
+			if o.Binary == "" {
+				self, err := os.Executable()
+				if err != nil {
+					return fmt.Errorf("find the s3am program: %w", err)
+				}
+				o.Binary = self
+			}
 			return demo.Run(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:8080", "loopback address of the partner API")
+	cmd.Flags().StringVar(&o.Listen, "listen", "127.0.0.1:8080", "loopback address of the web app and partner API")
 	cmd.Flags().StringVar(&o.Assets, "assets", envOr("KUBEBUILDER_ASSETS", "bin/k8s"), "directory with kube-apiserver, etcd and kubectl (make envtest-assets)")
 	cmd.Flags().StringVar(&o.MinIO, "minio", envOr("S3AM_MINIO", "bin/minio"), "MinIO server binary (make minio)")
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)

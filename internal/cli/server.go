@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/kubernetes"
@@ -21,12 +23,14 @@ import (
 
 	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/postgres"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
+	"github.com/s3am/s3-access-manager/server/webui"
 )
 
 // Environment variables holding the server's secrets, which flags would
@@ -34,6 +38,7 @@ import (
 const (
 	envSessionKey       = "S3AM_SESSION_KEY"
 	envOIDCClientSecret = "S3AM_OIDC_CLIENT_SECRET"
+	envAuditPostgresDSN = "S3AM_AUDIT_POSTGRES_DSN"
 )
 
 // serverOptions are the flags of `s3am server`.
@@ -52,9 +57,12 @@ type serverOptions struct {
 	proxyCIDRs        []string
 	proxyUsername     string
 	insecureCookies   bool
+	demoUsersFile     string
+	webConnectOrigins []string
 
 	adminGroup         string
 	auditSQLite        string
+	auditPostgres      bool
 	auditFailurePolicy string
 	auditWriter        string
 	presignTTL         time.Duration
@@ -93,8 +101,11 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringSliceVar(&o.proxyCIDRs, "proxy-trusted-cidrs", nil, "addresses of a reverse proxy whose identity headers are trusted (X-Forwarded-Email, X-Forwarded-Groups)")
 	f.StringVar(&o.proxyUsername, "proxy-username", "", "which proxy header names the user: email (default) or user")
 	f.BoolVar(&o.insecureCookies, "insecure-cookies", false, "session cookies without Secure, for a demo on loopback only")
+	f.StringVar(&o.demoUsersFile, "demo-users-file", "", "JSON list of {user, groups, description} the login page offers to sign in as, without a password: a demo on loopback only")
+	f.StringSliceVar(&o.webConnectOrigins, "web-connect-origins", nil, "S3 endpoint origins (scheme://host[:port]) the web app uploads to; default any https: origin, which covers AWS S3")
 	f.StringVar(&o.adminGroup, "admin-group", "", "group whose members may query the audit trail")
 	f.StringVar(&o.auditSQLite, "audit-sqlite", "", "SQLite audit database (created if missing); empty writes JSON lines to stdout only")
+	f.BoolVar(&o.auditPostgres, "audit-postgres", false, "store audit events in PostgreSQL, shared by every replica; the connection string (a secret) comes from "+envAuditPostgresDSN)
 	f.StringVar(&o.auditFailurePolicy, "audit-failure-policy", string(audit.PolicyFail), "fail: refuse requests that cannot be recorded (503); ignore: serve them anyway")
 	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
 	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
@@ -191,14 +202,12 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 	if err != nil {
 		return nil, err
 	}
-	var store audit.Store
-	if o.auditSQLite != "" {
-		st, err := sqlite.Open(ctx, o.auditSQLite, sqlite.Options{})
-		if err != nil {
-			return nil, err
-		}
-		parts.close = func() { _ = st.Close() }
-		store = st
+	store, err := o.openAuditStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if store != nil {
+		parts.close = func() { _ = store.Close() }
 	}
 	parts.recorder, err = audit.NewRecorder(audit.Options{
 		Writer: o.auditWriter, JSON: os.Stdout, Store: store, Policy: audit.FailurePolicy(o.auditFailurePolicy),
@@ -227,11 +236,16 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 		parts.close()
 		return nil, err
 	}
-	if stack.OIDC != nil && o.oidcRedirectURL != "" {
+	oidcLogin := stack.OIDC != nil && o.oidcRedirectURL != ""
+	if oidcLogin {
 		if err := stack.OIDC.Register(e.Group("/auth")); err != nil {
 			parts.close()
 			return nil, err
 		}
+	}
+	if err := o.registerWebApp(e, stack, oidcLogin, parts.log); err != nil {
+		parts.close()
+		return nil, err
 	}
 	parts.handler = e
 	return parts, nil
@@ -271,4 +285,56 @@ func serve(ctx context.Context, log *slog.Logger, mgr ctrl.Manager, h http.Handl
 		runErr = errors.Join(runErr, fmt.Errorf("manager: %w", err))
 	}
 	return runErr
+}
+
+// registerWebApp serves the web app beside the API. Demo users sign in
+// without a password, so they are refused unless the server listens on
+// loopback only.
+func (o *serverOptions) registerWebApp(e *echo.Echo, stack *auth.Stack, oidcLogin bool, log *slog.Logger) error {
+	wo := webui.Options{
+		Sessions: stack.Sessions, Auth: stack.Chain, OIDCLogin: oidcLogin,
+		ConnectOrigins: o.webConnectOrigins, AdminGroup: o.adminGroup, Logger: log,
+	}
+	if o.demoUsersFile != "" {
+		if err := auth.CheckLoopback(o.listen); err != nil {
+			return fmt.Errorf("--demo-users-file: %w", err)
+		}
+		b, err := os.ReadFile(o.demoUsersFile)
+		if err != nil {
+			return fmt.Errorf("--demo-users-file: %w", err)
+		}
+		if err := json.Unmarshal(b, &wo.DemoUsers); err != nil {
+			return fmt.Errorf("--demo-users-file %s: %w", o.demoUsersFile, err)
+		}
+	}
+	if err := webui.Register(e, wo); err != nil {
+		return fmt.Errorf("web app: %w", err)
+	}
+	return nil
+}
+
+// openAuditStore opens the configured audit store: nil when there is none,
+// and events only go to stdout as JSON lines.
+func (o *serverOptions) openAuditStore(ctx context.Context) (audit.Store, error) {
+	switch {
+	case o.auditPostgres && o.auditSQLite != "":
+		return nil, errors.New("--audit-postgres and --audit-sqlite: choose one audit store")
+	case o.auditPostgres:
+		dsn := os.Getenv(envAuditPostgresDSN)
+		if dsn == "" {
+			return nil, fmt.Errorf("--audit-postgres: %s is empty", envAuditPostgresDSN)
+		}
+		st, err := postgres.Open(ctx, dsn, postgres.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	case o.auditSQLite != "":
+		st, err := sqlite.Open(ctx, o.auditSQLite, sqlite.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return st, nil
+	}
+	return nil, nil
 }

@@ -1,7 +1,8 @@
 // Package demo runs s3-access-manager on one machine: a real control plane
 // (the kube-apiserver, etcd and kubectl `make envtest-assets` builds), a real
-// MinIO with the partner-data bucket, and the operator with its webhooks,
-// with the seed's sample grants applied. Everything binds to loopback and is
+// MinIO with the partner-data bucket, and `s3am all` (the controllers, the
+// webhooks and the partner server with its web app), with the seed's sample
+// grants applied. Everything binds to loopback and is
 // removed when the context ends.
 package demo
 
@@ -11,21 +12,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	ctrlwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
 
-	"github.com/s3am/s3-access-manager/controllers"
-	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/objects"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
-	"github.com/s3am/s3-access-manager/server"
-	"github.com/s3am/s3-access-manager/webhook"
 )
 
 // OperatorNamespace is the namespace the demo operator runs as.
@@ -37,8 +31,10 @@ type Options struct {
 	Assets string
 	// MinIO is the MinIO server binary.
 	MinIO string
-	// Listen is the loopback address of the partner API.
+	// Listen is the loopback address of the partner server and web app.
 	Listen string
+	// Binary is the s3am program the demo runs as `s3am all`.
+	Binary string
 	// Out receives the instructions for the user.
 	Out io.Writer
 	// Logs receives the server's logs and audit events as JSON lines;
@@ -50,16 +46,17 @@ type Options struct {
 
 // Running describes a demo that is up.
 type Running struct {
-	// URL is the partner API.
+	// URL is the web app and the partner API.
 	URL        string
 	Kubeconfig string
 	Kubectl    string
 	MinIO      string
-	Index      *authz.Index
 	Config     *rest.Config
 }
 
 // Run starts the demo and blocks until ctx ends, then stops everything.
+// The operator and the server are one `s3am all` process, run with the
+// flags a deployment gives it.
 func Run(ctx context.Context, opts Options) error {
 	if err := checkLoopback(opts.Listen); err != nil {
 		return err
@@ -94,39 +91,40 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	op, errs, err := startOperator(ctx, env, opts.Logs)
-	if err != nil {
-		return err
-	}
-	index := op.index
 	c, err := client.New(env.Config, client.Options{Scheme: env.Scheme})
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
-	if err := applySamples(ctx, c, minio); err != nil {
-		return err
+	// The operator's namespace holds its lease and the connection's keys
+	// before the samples (which declare it too) are applied.
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: OperatorNamespace}}); err != nil {
+		return fmt.Errorf("namespace %s: %w", OperatorNamespace, err)
 	}
-	if err := waitSettled(ctx, c, index); err != nil {
-		return err
+	if err := c.Create(ctx, demoSecret(minio)); err != nil {
+		return fmt.Errorf("demo secret: %w", err)
 	}
-	stopServer, err := startServer(ctx, opts.Listen, dir, op)
+
+	fmt.Fprintln(opts.Out, "starting s3am all (controllers, webhooks, server) ...")
+	all, err := startAll(ctx, opts, env, kubeconfig, dir, minio)
 	if err != nil {
 		return err
 	}
-	defer stopServer()
-	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Index: index, Config: env.Config}
+	defer all.Stop()
+	if err := applySamples(ctx, c, minio); err != nil {
+		return err
+	}
+	if err := waitSettled(ctx, c, "http://"+opts.Listen); err != nil {
+		return err
+	}
+	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Config: env.Config}
 	printInstructions(opts.Out, running)
 	if opts.Ready != nil {
 		opts.Ready(running)
 	}
 	select {
 	case <-ctx.Done():
-	case err := <-errs:
-		if err != nil {
-			return fmt.Errorf("operator: %w", err)
-		}
+	case <-all.Done():
+		return fmt.Errorf("s3am all stopped: %v", all.Err())
 	}
 	fmt.Fprintln(opts.Out, "stopping ...")
 	return nil
@@ -171,51 +169,4 @@ func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
 		return "", fmt.Errorf("write kubeconfig: %w", err)
 	}
 	return path, nil
-}
-
-// operator is what the demo's in-process operator gives the server.
-type operator struct {
-	index  *authz.Index
-	conns  *server.Connections
-	client client.Client
-	logs   io.Writer
-}
-
-// startOperator runs the controllers, the webhooks and an index feeder in
-// this process, and waits until the webhooks serve and the index has synced.
-func startOperator(ctx context.Context, env *envtest.Environment, logs io.Writer) (*operator, <-chan error, error) {
-	hooks := env.WebhookInstallOptions
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme:        env.Scheme,
-		Metrics:       metricsserver.Options{BindAddress: "0"},
-		WebhookServer: ctrlwebhook.NewServer(ctrlwebhook.Options{Host: hooks.LocalServingHost, Port: hooks.LocalServingPort, CertDir: hooks.LocalServingCertDir}),
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("manager: %w", err)
-	}
-	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: OperatorNamespace}); err != nil {
-		return nil, nil, err
-	}
-	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: OperatorNamespace}); err != nil {
-		return nil, nil, err
-	}
-	op := &operator{index: authz.New(), client: mgr.GetClient(), logs: logs}
-	op.conns = server.NewConnections(mgr.GetClient(), objects.Options{Grants: server.ReadyGrantsFrom(mgr.GetClient())})
-	if err := (&controllers.IndexFeeder{Client: mgr.GetClient(), Index: op.index, OnChange: op.conns.Invalidate}).SetupWithManager(mgr); err != nil {
-		return nil, nil, err
-	}
-	errs := make(chan error, 1)
-	go func() { errs <- mgr.Start(ctx) }()
-	deadline := time.Now().Add(60 * time.Second)
-	for mgr.GetWebhookServer().StartedChecker()(nil) != nil || !op.index.Synced() {
-		select {
-		case err := <-errs:
-			return nil, nil, fmt.Errorf("operator stopped: %w", err)
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return nil, nil, fmt.Errorf("operator did not start within 60s")
-		}
-	}
-	return op, errs, nil
 }

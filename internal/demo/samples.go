@@ -2,11 +2,14 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"path"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -16,30 +19,22 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/controllers"
-	"github.com/s3am/s3-access-manager/internal/authz"
 )
 
-// applySamples creates config/samples as they are, except that the sample
-// connection (an AWS account) points at the demo MinIO, with its keys in a
-// Secret: the grants then work unchanged.
+// applySamples creates config/samples as they are, through the webhooks,
+// except that the sample connection (an AWS account) points at the demo
+// MinIO, with its keys in the demo Secret: the grants then work unchanged.
 func applySamples(ctx context.Context, c client.Client, m *minioServer) error {
 	docs, err := documents(path.Join("samples", "*.yaml"))
 	if err != nil {
 		return err
 	}
-	secretCreated := false
 	for _, d := range docs {
 		u := &unstructured.Unstructured{}
 		if err := yaml.Unmarshal(d, &u.Object); err != nil {
 			return fmt.Errorf("decode sample: %w", err)
 		}
 		if u.GetKind() == "S3Connection" {
-			if !secretCreated {
-				if err := c.Create(ctx, demoSecret(m)); err != nil {
-					return fmt.Errorf("demo secret: %w", err)
-				}
-				secretCreated = true
-			}
 			conn := &v1alpha1.S3Connection{}
 			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, conn); err != nil {
 				return fmt.Errorf("decode sample connection: %w", err)
@@ -50,7 +45,7 @@ func applySamples(ctx context.Context, c client.Client, m *minioServer) error {
 			}
 			continue
 		}
-		if err := c.Create(ctx, u); err != nil {
+		if err := c.Create(ctx, u); err != nil && !(u.GetKind() == "Namespace" && apierrors.IsAlreadyExists(err)) {
 			return fmt.Errorf("create %s %s: %w", u.GetKind(), u.GetName(), err)
 		}
 	}
@@ -85,21 +80,20 @@ func pointAtMinIO(conn *v1alpha1.S3Connection, m *minioServer) {
 }
 
 // waitSettled waits until the connections have been tested, every grant has
-// been reconciled against its connection's current state, and the index
-// holds exactly the Ready grants, so that the instructions printed next are
-// true.
-func waitSettled(ctx context.Context, c client.Client, index *authz.Index) error {
+// been reconciled against its connection's current state, and the server
+// shows alice her grant, so that the instructions printed next are true.
+func waitSettled(ctx context.Context, c client.Client, url string) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ok, ready, total, err := settled(ctx, c)
 		if err != nil {
 			return err
 		}
-		if ok && index.Len() == ready {
+		if ok && serves(ctx, url, "alice@partner-a.com", "partner-a/uploads/") {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the sample grants did not settle within 60s (%d of %d indexed)", index.Len(), total)
+			return fmt.Errorf("the sample grants did not settle within 60s (%d of %d ready)", ready, total)
 		}
 		select {
 		case <-ctx.Done():
@@ -107,6 +101,32 @@ func waitSettled(ctx context.Context, c client.Client, index *authz.Index) error
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// serves reports whether the server lists root among user's grant roots.
+func serves(ctx context.Context, url, user, root string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/api/v1/me", nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("X-Forwarded-Email", user)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var me struct {
+		Roots []struct{ Prefix string } `json:"roots"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&me) != nil {
+		return false
+	}
+	for _, r := range me.Roots {
+		if r.Prefix == root {
+			return true
+		}
+	}
+	return false
 }
 
 // settled reports whether every grant's conditions reflect its connection's

@@ -68,6 +68,16 @@ func (c SessionConfig) CheckListenAddress(addr string) error {
 	if !c.InsecureCookies {
 		return nil
 	}
+	if err := CheckLoopback(addr); err != nil {
+		return fmt.Errorf("insecure (non-Secure) session cookies: %w", err)
+	}
+	return nil
+}
+
+// CheckLoopback returns an error unless addr ("host:port") is on loopback.
+// Whatever trusts every local process, such as demo logins, must only listen
+// there.
+func CheckLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("listen address %q: %w", addr, err)
@@ -78,5 +88,5 @@ func (c SessionConfig) CheckListenAddress(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("insecure (non-Secure) session cookies need a loopback listen address, not %q", addr)
+	return fmt.Errorf("listen address %q is not on loopback; use 127.0.0.1:PORT", addr)
 }

@@ -23,6 +23,7 @@ import (
 	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
@@ -35,6 +36,8 @@ const (
 	// policyName is the connection's first canned policy document.
 	policyName = "s3am-" + connection + "-1"
 	leaseName  = "s3am-operator.s3am.io"
+	// adminGroup may read the audit trail.
+	adminGroup = "s3am-admins"
 )
 
 // Lease timing of the operators: short for a test, with renewals far enough
@@ -53,6 +56,8 @@ type cluster struct {
 	// admin reads MinIO's canned policies, as the operator writes them.
 	admin *minioprovider.Client
 	hooks *webhookProxy
+	// pg is the audit store both servers write to.
+	pg *postgresserver.Server
 }
 
 // operator is a running `s3am operator`.
@@ -80,6 +85,10 @@ func s3amBinary(t *testing.T) string {
 	if err != nil || !strings.Contains(string(help), "--leader-elect-lease-duration") {
 		t.Fatalf("%s has no --leader-elect-lease-duration (%v): it is older than the source, run `make build`", path, err)
 	}
+	help, err = exec.Command(path, "server", "--help").CombinedOutput()
+	if err != nil || !strings.Contains(string(help), "--audit-postgres") {
+		t.Fatalf("%s has no --audit-postgres (%v): it is older than the source, run `make build`", path, err)
+	}
 	return path
 }
 
@@ -92,6 +101,7 @@ func startCluster(t *testing.T) *cluster {
 	c := &cluster{bin: s3amBinary(t)}
 	c.env = controlplane.Start(t, controlplane.Options{Webhooks: true})
 	c.hooks = startWebhookProxy(t, net.JoinHostPort(c.env.Webhook.LocalServingHost, strconv.Itoa(c.env.Webhook.LocalServingPort)))
+	c.pg = postgresserver.Start(t)
 	c.minio = minioserver.Start(t)
 	c.minio.CreateBucket(t, bucket)
 	c.minio.MC(t, "admin", "user", "add", minioserver.MCAlias, appUser, appSecret)
@@ -150,14 +160,15 @@ func (c *cluster) startOperator(t *testing.T, name string) *operator {
 }
 
 // startServer runs `s3am server` on a free loopback port, trusting identity
-// headers from loopback, with its own audit database.
+// headers from loopback, recording into the shared PostgreSQL audit store
+// under its own writer chain.
 func (c *cluster) startServer(t *testing.T, name string) *server {
 	t.Helper()
 	listen := "127.0.0.1:" + freePorts(t, 1)[0]
 	s := &server{base: "http://" + listen}
-	s.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig},
-		"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32",
-		"--audit-sqlite", t.TempDir()+"/audit.db", "--audit-writer", name, "--zap-log-level", "error")
+	s.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig, "S3AM_AUDIT_POSTGRES_DSN=" + c.pg.DSN()},
+		"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32", "--admin-group", adminGroup,
+		"--audit-postgres", "--audit-writer", name, "--zap-log-level", "error")
 	return s
 }
 

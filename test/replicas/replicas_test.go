@@ -3,8 +3,10 @@
 // Package replicas_test runs s3am as a cluster runs it with two replicas of
 // each workload: real `s3am operator` and `s3am server` processes (bin/s3am,
 // or $S3AM_BIN) against one real control plane and one real MinIO. The
-// servers both serve and agree; only the leading operator writes, and the
-// lease moves on when the leader is killed or stopped.
+// servers both serve and agree, and record into one PostgreSQL audit store
+// (Debian's, started by the test), failing closed while it is down; only the
+// leading operator writes, and the lease moves on when the leader is killed
+// or stopped.
 //
 // The API server sends admission requests to one address; a proxy there
 // passes each connection to the operators' webhook servers in turn, as a
@@ -33,6 +35,7 @@ func TestReplicas(t *testing.T) {
 
 	t.Run("servers see grant changes within 1s", func(t *testing.T) { testGrantPropagation(t, c, servers) })
 	t.Run("servers decide alike", func(t *testing.T) { testSameDecisions(t, servers) })
+	t.Run("one PostgreSQL audit store for both servers", func(t *testing.T) { testSharedAuditStore(t, c, servers) })
 	t.Run("only the leader writes and the lease moves on", func(t *testing.T) { testLeaderElection(t, c, ops) })
 
 	for _, s := range servers {

@@ -1,0 +1,126 @@
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+)
+
+// allProcess is `s3am all` (the controllers, the webhooks and the partner
+// server with the web app) running as a child process, started with the
+// same flags a deployment would give it.
+type allProcess struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when the process has exited, err then set
+	err  error
+}
+
+// allArgs are the flags of the demo's `s3am all`.
+func allArgs(o Options, hooks envtest.WebhookInstallOptions, dir, usersFile string, m *minioServer) []string {
+	return []string{"all",
+		"--namespace", OperatorNamespace,
+		"--listen", o.Listen,
+		// Demo users are picked on the login page (a session cookie) or,
+		// from curl, with identity headers accepted from loopback only.
+		"--proxy-trusted-cidrs", "127.0.0.1/32,::1/128",
+		"--insecure-cookies",
+		"--demo-users-file", usersFile,
+		"--web-connect-origins", m.Endpoint,
+		"--admin-group", AdminGroup,
+		"--audit-sqlite", filepath.Join(dir, "audit.db"),
+		"--audit-writer", "demo",
+		"--webhook-port", strconv.Itoa(hooks.LocalServingPort),
+		"--webhook-cert-dir", hooks.LocalServingCertDir,
+		"--metrics-bind-address", "0",
+		"--health-probe-bind-address", "0",
+		"--zap-log-level", "error",
+	}
+}
+
+// startAll runs `s3am all` from o.Binary against the control plane and
+// waits until its webhooks accept connections and its server is ready.
+func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconfig, dir string, m *minioServer) (*allProcess, error) {
+	if _, err := os.Stat(o.Binary); err != nil {
+		return nil, fmt.Errorf("s3am binary: %w", err)
+	}
+	usersFile, err := writeDemoUsers(dir)
+	if err != nil {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("session key: %w", err)
+	}
+	p := &allProcess{done: make(chan struct{})}
+	p.cmd = exec.Command(o.Binary, allArgs(o, env.WebhookInstallOptions, dir, usersFile, m)...)
+	p.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
+	p.cmd.Stdout, p.cmd.Stderr = o.Logs, o.Logs
+	p.cmd.SysProcAttr = processAttributes()
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start s3am all: %w", err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	if err := p.waitReady(ctx, "http://"+o.Listen+"/readyz", net.JoinHostPort(env.WebhookInstallOptions.LocalServingHost, strconv.Itoa(env.WebhookInstallOptions.LocalServingPort))); err != nil {
+		p.Stop()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *allProcess) waitReady(ctx context.Context, readyz, webhookAddr string) error {
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.done:
+			return fmt.Errorf("s3am all exited: %v", p.err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if conn, err := net.DialTimeout("tcp", webhookAddr, time.Second); err == nil {
+			conn.Close()
+			if resp, err := http.Get(readyz); err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return nil
+				}
+			}
+		}
+	}
+	return errors.New("s3am all did not become ready within 90s")
+}
+
+// Done is closed when the process has exited; Err then says how.
+func (p *allProcess) Done() <-chan struct{} { return p.done }
+
+// Err is the process's exit error, once Done is closed.
+func (p *allProcess) Err() error { return p.err }
+
+// Stop asks the process to drain and stop, and kills its group if it has
+// not within 15 seconds.
+func (p *allProcess) Stop() {
+	if p.cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+	}
+}

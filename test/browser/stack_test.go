@@ -1,0 +1,221 @@
+package browser_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/server"
+	"github.com/s3am/s3-access-manager/server/auth"
+	"github.com/s3am/s3-access-manager/server/webui"
+)
+
+const (
+	// conn is the connection config/samples' grants name.
+	conn       = "partner-data-prod"
+	bucket     = "partner-data"
+	alice      = "alice@partner-a.com"
+	carol      = "carol@partner-a.com"
+	admin      = "auditor@s3am.example"
+	adminGroup = "s3am-admins"
+	uploads    = "partner-a/uploads/"
+	january    = "partner-a/uploads/2024/january/"
+)
+
+// seedObjects is the bucket as the seed guide shows it.
+var seedObjects = map[string]string{
+	"partner-a/uploads/readme.txt":                    "Upload your invoices by month.\n",
+	"partner-a/uploads/invoices/2023-12.pdf":          "%PDF-1.7 december",
+	"partner-a/uploads/2024/quarterly-report.pdf":     "%PDF-1.7 quarterly report",
+	"partner-a/uploads/2024/february/scan.pdf":        "%PDF-1.7 february",
+	"partner-a/uploads/2024/march/scan.pdf":           "%PDF-1.7 march",
+	"partner-a/uploads/2024/january/scans/page-1.png": "png",
+	"partner-a/processed/report.pdf":                  "%PDF-1.7 processed report",
+	"partner-a/secret/plans.txt":                      "sibling",
+	"partner-b/uploads/existing.pdf":                  "partner b",
+}
+
+// stack is the running server and what the tests inspect around it.
+type stack struct {
+	minio *minioserver.Server
+	s3    *s3.Client
+	url   string
+	store *sqlite.Store
+}
+
+// startStack starts MinIO with the seed bucket, the connection (Ready), the
+// sample grants of config/samples for alice, and the server with the web
+// app in demo mode.
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	srv := minioserver.Start(t)
+	srv.CreateBucket(t, bucket)
+	root := srv.S3Client(t, nil)
+	for key, body := range seedObjects {
+		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+			t.Fatalf("seed %s: %v", key, err)
+		}
+	}
+
+	secret := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: conn + "-keys", Namespace: operatorNamespace},
+		Data:       map[string][]byte{"accessKeyID": []byte(srv.RootAccessKey), "secretAccessKey": []byte(srv.RootSecretKey)},
+	}
+	if err := k8s.Create(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	c := &v1alpha1.S3Connection{
+		ObjectMeta: metav1.ObjectMeta{Name: conn},
+		Spec: v1alpha1.S3ConnectionSpec{
+			Provider: v1alpha1.ProviderS3Compatible, Endpoint: srv.Endpoint, PathStyle: true, Region: srv.Region,
+			Auth: v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{
+				Namespace: operatorNamespace, Name: secret.Name, AccessKeyIDKey: "accessKeyID", SecretAccessKeyKey: "secretAccessKey",
+			}},
+		},
+	}
+	if err := k8s.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), c); _ = k8s.Delete(context.Background(), secret) })
+	eventually(t, 30*time.Second, "connection Ready", func() bool {
+		got := &v1alpha1.S3Connection{}
+		if k8s.Get(ctx, types.NamespacedName{Name: conn}, got) != nil {
+			return false
+		}
+		cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
+		return cond != nil && cond.Status == metav1.ConditionTrue
+	})
+	// Alice's grants, exactly as the samples declare them.
+	for _, f := range []string{"20-prefixgrant-alice-uploads.yaml", "21-prefixgrant-alice-processed.yaml"} {
+		p, err := repo.Path("config", "samples", f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+	}
+	alicePrincipal := grant.Principal{User: alice}
+	eventually(t, 30*time.Second, "alice's grants authorize", func() bool {
+		return index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
+			index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
+	})
+
+	st := &stack{minio: srv, s3: root}
+	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.store = store
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	recorder, err := audit.NewRecorder(audit.Options{Writer: "browser", JSON: io.Discard, Store: store, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
+	connections.Store(conns)
+	e, err := server.New(server.Options{
+		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
+		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = webui.Register(e, webui.Options{
+		Sessions: sessions,
+		DemoUsers: []webui.DemoUser{
+			{User: alice, Description: "Partner A: uploads invoices, reads processed reports"},
+			{User: "bob@partner-b.com", Description: "Partner B"},
+			{User: carol, Description: "Partner A's archivist: reads and deletes january's files"},
+			{User: admin, Groups: []string{adminGroup}, Description: "Administrator: reads the audit trail"},
+		},
+		ConnectOrigins: []string{srv.Endpoint},
+		AdminGroup:     adminGroup,
+		Logger:         logger,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(e)
+	st.url = hs.URL
+	t.Cleanup(func() {
+		hs.Close()
+		if err := recorder.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+		_ = store.Close()
+		connections.Store(nil)
+	})
+	return st
+}
+
+func randomKey(t *testing.T) string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// eventually polls cond every 20 ms until it holds or timeout passes.
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// object reads an object straight from MinIO.
+func (st *stack) object(t *testing.T, key string) []byte {
+	t.Helper()
+	out, err := st.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// events returns the stored events matching f.
+func (st *stack) events(t *testing.T, f audit.Filter) []audit.Event {
+	t.Helper()
+	f.Limit = audit.MaxPageSize
+	page, err := st.store.Query(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Events
+}

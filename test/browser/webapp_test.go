@@ -1,0 +1,37 @@
+package browser_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+)
+
+// TestWebApp runs the app's stories in order on one stack and one browser:
+// later stories read what earlier ones left (the admin reads alice's
+// blocked attempt).
+func TestWebApp(t *testing.T) {
+	start := time.Now()
+	st := startStack(t)
+	b := browser.Start(t)
+	t.Logf("stack and browser up in %s", time.Since(start).Round(time.Millisecond))
+	for _, story := range []struct {
+		name string
+		run  func(*testing.T, *browser.Browser, *stack)
+	}{
+		{"SeedWalkthrough", seedWalkthrough},
+		{"MultipartResume", multipartResume},
+		{"Blocked", blocked},
+		{"Admin", adminAudit},
+		{"Delete", deleteWithConfirmation},
+		{"KeyboardAndNarrow", keyboardAndNarrow},
+	} {
+		if !t.Run(story.name, func(t *testing.T) {
+			begin := time.Now()
+			story.run(t, b, st)
+			t.Logf("%s took %s", story.name, time.Since(begin).Round(time.Millisecond))
+		}) {
+			return
+		}
+	}
+}
