@@ -9,18 +9,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 
 	"github.com/s3am/s3-access-manager/internal/demo"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
-// TestDemoAsANewUser runs the demo, applies a new grant with the printed
-// kubeconfig and kubectl, sees the server show it, stops the demo and checks
-// that nothing is left behind.
+// TestDemoAsANewUser runs the demo, opens the printed URL in a headless
+// browser and signs in as alice, applies the printed example grant with the
+// printed kubeconfig and kubectl, sees it on her dashboard, stops the demo
+// and checks that nothing is left behind.
 func TestDemoAsANewUser(t *testing.T) {
 	assets, ok := controlplane.Assets()
 	if !ok {
@@ -64,19 +69,38 @@ func TestDemoAsANewUser(t *testing.T) {
 		t.Errorf("alice's listing of 2024/ lacks the sample folders: %s", listing)
 	}
 
+	// As a new user would: open the printed URL, sign in as alice, apply
+	// the printed example grant with the printed kubeconfig and kubectl, and
+	// see her dashboard show it.
+	b := browser.Start(t)
+	tab := b.NewTab(t)
+	b.Do(t, tab, "open the printed URL", chromedp.Navigate(r.URL))
+	b.WaitFor(t, tab, 20*time.Second, "the login page with the demo users",
+		`location.pathname === "/login" && document.querySelector('button[name="user"][value="alice@partner-a.com"]') !== null`)
+	b.Screenshot(t, tab, "01-login")
+	b.Do(t, tab, "sign in as alice", chromedp.Click(chromedp.CSS(`button[name="user"][value="alice@partner-a.com"]`)))
+	b.WaitFor(t, tab, 20*time.Second, "alice's dashboard", rootShown("partner-a/uploads/"))
+	b.Screenshot(t, tab, "02-dashboard")
+
 	cmd := exec.Command(r.Kubectl, "--kubeconfig", r.Kubeconfig, "apply", "-f", "-")
 	cmd.Stdin = strings.NewReader(demo.NewGrantExample)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("kubectl apply: %v\n%s", err, b)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
 	start := time.Now()
-	for !strings.Contains(apiGet(t, r.URL+"/api/v1/me", "alice@partner-a.com"), "shared/contracts/") {
-		if time.Since(start) > 10*time.Second {
-			t.Fatal("a grant applied with kubectl did not reach the server within 10s")
+	for {
+		b.Do(t, tab, "reload the dashboard", chromedp.Reload())
+		b.WaitFor(t, tab, 20*time.Second, "the dashboard", `document.documentElement.dataset.ready === 'true'`)
+		if browser.Eval[bool](t, tab, rootShown("shared/contracts/")) {
+			break
 		}
-		time.Sleep(10 * time.Millisecond)
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("a grant applied with kubectl did not show on the dashboard within 10s")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	t.Logf("kubectl apply -> served by the demo: %s", time.Since(start))
+	t.Logf("kubectl apply -> on alice's dashboard after a reload: %s", time.Since(start))
+	b.Screenshot(t, tab, "03-new-grant")
 
 	dir := filepath.Dir(r.Kubeconfig)
 	cancel()
@@ -128,4 +152,10 @@ func TestDemoRefusesNonLoopback(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("demo on 0.0.0.0: %v, want a refusal naming loopback", err)
 	}
+}
+
+// rootShown is a script telling whether the dashboard lists a grant root
+// ending in prefix.
+func rootShown(prefix string) string {
+	return `[...document.querySelectorAll('.root-title')].some((e) => e.textContent.endsWith(` + strconv.Quote(prefix) + `))`
 }
