@@ -1,10 +1,12 @@
 // Package all_test runs `s3am all` as a user would, against a real control
 // plane and MinIO: one process serving the webhooks, the reconcilers and the
-// partner API.
+// partner API and web app, which callers reach through a trusted proxy, an
+// OIDC login in a browser, OIDC bearer tokens and ServiceAccount tokens.
 package all_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 
 	"github.com/s3am/s3-access-manager/internal/cli"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
@@ -34,9 +38,17 @@ func TestAllInOneProcess(t *testing.T) {
 	}
 
 	listen := freeLoopback(t)
+	issuer := oidcissuer.Start(t)
+	issuer.SetRedirectURI("http://" + listen + "/auth/callback")
 	t.Setenv("KUBECONFIG", env.Kubeconfig)
+	t.Setenv("S3AM_SESSION_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
+	t.Setenv("S3AM_OIDC_CLIENT_SECRET", oidcissuer.ClientSecret)
 	cmd := cli.NewRoot()
+	// Every way in at once, as a deployment behind a proxy with an OIDC
+	// login and workloads calling with ServiceAccount tokens would have.
 	cmd.SetArgs([]string{"all", "--namespace", "s3am-system", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32",
+		"--oidc-issuer", issuer.URL(), "--oidc-client-id", oidcissuer.ClientID, "--oidc-redirect-url", "http://" + listen + "/auth/callback",
+		"--service-accounts", "--insecure-cookies", "--web-connect-origins", srv.Endpoint,
 		"--metrics-bind-address", "0", "--health-probe-bind-address", "0",
 		"--webhook-port", fmt.Sprint(env.Webhook.LocalServingPort), "--webhook-cert-dir", env.Webhook.LocalServingCertDir,
 		"--zap-log-level", "error"})
@@ -78,6 +90,10 @@ spec: {connection: minio, bucket: partner-data, prefix: partner-a/uploads/, perm
 	if got := status(base+"/api/v1/me", ""); got != http.StatusUnauthorized {
 		t.Errorf("anonymous /api/v1/me: %d, want 401", got)
 	}
+
+	t.Run("OIDC login in a browser", func(t *testing.T) { testBrowserLogin(t, base, issuer) })
+	t.Run("OIDC bearer token", func(t *testing.T) { testBearer(t, base, issuer) })
+	t.Run("ServiceAccount token", func(t *testing.T) { testServiceAccount(t, base, env) })
 
 	cancel()
 	select {
