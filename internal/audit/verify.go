@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -114,3 +116,45 @@ func (v *ChainVerifier) Unreadable(seq int64, err error) {
 
 // Result is the verification so far.
 func (v *ChainVerifier) Result() VerifyResult { return v.res }
+
+// verifyPageSize is how many events VerifyChain asks a store for at once: a
+// long chain is checked in short statements, without one huge result set in
+// memory (and, for SQLite, with read transactions short enough that WAL
+// checkpoints proceed).
+const verifyPageSize = 1000
+
+// ChainPage reads up to limit events of one writer's chain with Seq above
+// after, in Seq order. When a row cannot be decoded it returns the events
+// before it and the decoding error as bad: a finding about the chain, not a
+// failure to read it (err).
+type ChainPage func(ctx context.Context, after int64, limit int) (events []Event, bad error, err error)
+
+// VerifyChain walks the chain of writer from Seq 1, page by page, and
+// reports its first broken link. A writer without events has an empty,
+// intact chain. Stores implement Verify with it.
+func VerifyChain(ctx context.Context, writer string, page ChainPage) (VerifyResult, error) {
+	if writer == "" {
+		return VerifyResult{}, errors.New("no writer")
+	}
+	v := NewChainVerifier(writer)
+	var after int64
+	for {
+		events, bad, err := page(ctx, after, verifyPageSize)
+		if err != nil {
+			return VerifyResult{}, err
+		}
+		for i := range events {
+			if !v.Check(&events[i]) {
+				return v.Result(), nil
+			}
+			after = events[i].Seq
+		}
+		if bad != nil {
+			v.Unreadable(v.Next(), bad)
+			return v.Result(), nil
+		}
+		if len(events) < verifyPageSize {
+			return v.Result(), nil
+		}
+	}
+}

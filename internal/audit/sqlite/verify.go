@@ -2,64 +2,41 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 )
 
-// verifyPage is how many events Verify reads per query: short read
-// transactions let WAL checkpoints proceed while a long chain is checked.
-const verifyPage = 1000
-
 // Verify walks the chain of writer from Seq 1 and reports its first broken
-// link. A writer without events has an empty, intact chain.
+// link (see audit.VerifyChain).
 func (s *Store) Verify(ctx context.Context, writer string) (audit.VerifyResult, error) {
-	if writer == "" {
-		return audit.VerifyResult{}, errors.New("audit store: verify: no writer")
+	res, err := audit.VerifyChain(ctx, writer, func(ctx context.Context, after int64, limit int) ([]audit.Event, error, error) {
+		return s.chainPage(ctx, writer, after, limit)
+	})
+	if err != nil {
+		return audit.VerifyResult{}, fmt.Errorf("audit store: verify %q: %w", writer, err)
 	}
-	v := audit.NewChainVerifier(writer)
-	var after int64
-	for {
-		n, last, intact, err := s.verifyPage(ctx, v, writer, after)
-		if err != nil {
-			return audit.VerifyResult{}, fmt.Errorf("audit store: verify %q: %w", writer, err)
-		}
-		if !intact || n < verifyPage {
-			return v.Result(), nil
-		}
-		after = last
-	}
+	return res, nil
 }
 
-// verifyPage feeds the events of writer after Seq after to v. It returns how
-// many rows it read, the last Seq read, and whether the chain is still
-// intact.
-func (s *Store) verifyPage(ctx context.Context, v *audit.ChainVerifier, writer string, after int64) (int, int64, bool, error) {
+// chainPage is an audit.ChainPage of writer's chain.
+func (s *Store) chainPage(ctx context.Context, writer string, after int64, limit int) (events []audit.Event, bad, err error) {
 	rows, err := s.db.QueryContext(ctx,
 		`SELECT `+columns+` FROM audit_events WHERE writer = ? AND seq > ? ORDER BY seq LIMIT ?`,
-		writer, after, verifyPage)
+		writer, after, limit)
 	if err != nil {
-		return 0, 0, false, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	n, last := 0, after
 	for rows.Next() {
-		n++
 		var e audit.Event
 		if err := scanEvent(rows, &e); err != nil {
-			// The row exists but is not what was written: that is a
-			// finding about the chain, not a failure to read it.
-			v.Unreadable(v.Next(), err)
-			return n, last, false, nil
+			return events, err, nil
 		}
-		if !v.Check(&e) {
-			return n, last, false, nil
-		}
-		last = e.Seq
+		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, 0, false, err
+		return nil, nil, err
 	}
-	return n, last, true, nil
+	return events, nil, nil
 }
