@@ -8,19 +8,19 @@ type Reason string
 // Reasons a key or prefix is refused. They are stable: audit events and API
 // responses carry them.
 const (
-	ReasonEmpty            Reason = "Empty"
-	ReasonTooLong          Reason = "TooLong"
-	ReasonInvalidUTF8      Reason = "InvalidUTF8"
-	ReasonControlCharacter Reason = "ControlCharacter"
+	ReasonEmpty              Reason = "Empty"
+	ReasonTooLong            Reason = "TooLong"
+	ReasonInvalidUTF8        Reason = "InvalidUTF8"
+	ReasonControlCharacter   Reason = "ControlCharacter"
 	ReasonInvisibleCharacter Reason = "InvisibleCharacter"
-	ReasonBackslash        Reason = "Backslash"
-	ReasonEncodedSeparator Reason = "EncodedSeparator"
-	ReasonEmptySegment     Reason = "EmptySegment"
-	ReasonDotSegment       Reason = "DotSegment"
-	ReasonLeadingSlash     Reason = "LeadingSlash"
-	ReasonMissingSlash     Reason = "MissingTrailingSlash"
-	ReasonBucketName       Reason = "InvalidBucketName"
-	ReasonWildcard         Reason = "WildcardCharacter"
+	ReasonBackslash          Reason = "Backslash"
+	ReasonEncodedSeparator   Reason = "EncodedSeparator"
+	ReasonEmptySegment       Reason = "EmptySegment"
+	ReasonDotSegment         Reason = "DotSegment"
+	ReasonLeadingSlash       Reason = "LeadingSlash"
+	ReasonMissingSlash       Reason = "MissingTrailingSlash"
+	ReasonBucketName         Reason = "InvalidBucketName"
+	ReasonWildcard           Reason = "WildcardCharacter"
 )
 
 // Error reports why a key, prefix or bucket name was refused. Its message says
