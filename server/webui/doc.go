@@ -19,5 +19,8 @@
 // server only, no inline script or style), nosniff, no referrer and no
 // framing. The app keeps no token or presigned URL anywhere but in memory:
 // only the upload ID, key and part ETags of a multipart upload are stored in
-// localStorage, so that it can resume after a reload.
+// localStorage, so that it can resume after a reload. A folder made with
+// "New folder" exists in S3 only with its first file (the API refuses
+// "folder/" keys); until then its name is kept in the tab's sessionStorage,
+// and the app says so.
 package webui

@@ -186,7 +186,7 @@ func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
 	s.wait("the folder name asked", `!!document.querySelector('dialog[open] #prompt-input')`)
 	s.do("name it", chromedp.SendKeys(chromedp.CSS("#prompt-input"), "2025\n"))
 	s.waitLocation(uploads + "2025/")
-	s.wait("an empty new folder", `document.querySelector('.empty')?.textContent.includes('saved when you upload the first file')`)
+	s.wait("an empty new folder", `document.querySelector('.empty')?.textContent.includes(`+q(saveNote)+`)`)
 	s.click("#upload-button")
 	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
 	eval[bool](s, dropJS("#dropzone", []droppedFile{{Name: "plan.pdf", Size: 4096, Seed: 5, Type: "application/pdf"}}))

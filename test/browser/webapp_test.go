@@ -25,6 +25,13 @@ func TestWebApp(t *testing.T) {
 		{"Admin", adminAudit},
 		{"Delete", deleteWithConfirmation},
 		{"KeyboardAndNarrow", keyboardAndNarrow},
+		{"TooLarge", tooLarge},
+		{"CancelAborts", cancelAborts},
+		{"FolderDrop", folderDrop},
+		{"Pagination", pagination},
+		{"NewFolder", newFolder},
+		{"AuditPaging", auditPaging},
+		{"ContrastAndFocus", contrastAndFocus},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()

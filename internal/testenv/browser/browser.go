@@ -155,10 +155,20 @@ func (b *Browser) Screenshot(tb testing.TB, tab context.Context, name string) st
 	return p
 }
 
-// Capture returns a full-page PNG of tab.
+// MaxFullPage is the tallest page (in CSS pixels) Capture takes whole; of
+// a taller one, such as a listing of a thousand files, it takes the
+// viewport: a whole one takes seconds and megabytes and shows no more.
+const MaxFullPage = 4000
+
+// Capture returns a full-page PNG of tab, or of its viewport when the page
+// is taller than MaxFullPage.
 func Capture(tab context.Context) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(tab, 20*time.Second)
 	defer cancel()
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
+	if err == nil && height > MaxFullPage {
+		return chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	}
 	return chromedp.Run(ctx, chromedp.FullScreenshot(100))
 }
 

@@ -7,11 +7,10 @@ import { confirmDialog, promptDialog } from './dialogs.js';
 import { formatBytes, formatDate, plural } from './format.js';
 import { browseURL, homeRoot, permissionsAt, permissionOrder, permissionText } from './roots.js';
 import { dropTarget } from './upload-dialog.js';
+import * as newFolders from './new-folders.js';
 
-// Folders made with "New folder" that hold no file yet: S3 has no empty
-// folders, so they live here until the first upload into them.
-const newFolders = new Set();
-const folderID = (connection, bucket, prefix) => `${connection}\n${bucket}\n${prefix}`;
+/** newFolderNote says what a new folder is until a file is uploaded into it. */
+export const newFolderNote = 'The folder is saved with its first file. Until then it exists only in this browser tab.';
 
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -43,6 +42,7 @@ export async function renderBrowse(main, params, app) {
   const perms = permissionsAt(app.me.roots, connection, bucket, prefix);
   const canWrite = perms.has('write');
   const here = { connection, bucket, prefix };
+  const user = app.me.user;
   const folderName = prefix === home.prefix ? (home.prefix || bucket) : prefix.slice(0, -1).split('/').pop();
   document.title = `${folderName} · S3 Access Manager`;
 
@@ -50,7 +50,8 @@ export async function renderBrowse(main, params, app) {
   const errorBox = h('div', { id: 'browse-error', class: 'notice error', role: 'alert', hidden: true });
   const counts = h('p', { id: 'counts', class: 'counts', 'aria-live': 'polite' }, 'Loading…');
   const tbody = h('tbody', { id: 'listing-body' });
-  const more = h('button', { type: 'button', class: 'button', id: 'load-more', hidden: true, onclick: () => load(true) }, 'Show more');
+  // Never disabled while it loads: a disabled button loses the keyboard focus.
+  const more = h('button', { type: 'button', class: 'button', id: 'load-more', hidden: true, onclick: () => { if (!more.hasAttribute('aria-busy')) load(true); } }, 'Show more');
   const empty = h('p', { class: 'empty', hidden: true });
 
   const showError = (msg) => { errorBox.hidden = !msg; errorBox.textContent = msg || ''; };
@@ -87,12 +88,12 @@ export async function renderBrowse(main, params, app) {
     listingArea);
 
   function render() {
-    const virtual = [...newFolders]
-      .map((id) => id.split('\n'))
-      .filter(([c, b, p]) => c === connection && b === bucket && p.startsWith(prefix) && p !== prefix && !p.slice(prefix.length, -1).includes('/'))
-      .map(([, , p]) => p)
-      .filter((p) => !state.entries.some((e) => e.key === p))
-      .map((p) => ({ type: 'folder', key: p, name: p.slice(prefix.length, -1), virtual: true }));
+    const virtual = [];
+    for (const p of newFolders.childrenOf({ user, connection, bucket, prefix })) {
+      // One that S3 lists is saved: forget it.
+      if (state.entries.some((e) => e.key === p)) newFolders.saved({ user, connection, bucket, key: p });
+      else virtual.push({ type: 'folder', key: p, name: p.slice(prefix.length, -1), virtual: true });
+    }
     const folders = [...state.entries.filter((e) => e.type === 'folder'), ...virtual].sort(byName);
     const files = state.entries.filter((e) => e.type === 'file').sort(byName);
     replace(tbody, folders.map(folderRow), files.map(fileRow));
@@ -103,8 +104,8 @@ export async function renderBrowse(main, params, app) {
     table.hidden = isEmpty;
     empty.hidden = !isEmpty;
     if (isEmpty) {
-      empty.textContent = newFolders.has(folderID(connection, bucket, prefix))
-        ? 'This new folder is empty. It is saved when you upload the first file into it.'
+      empty.textContent = newFolders.isNew({ user, connection, bucket, prefix })
+        ? `This new folder is empty. ${newFolderNote}`
         : (canWrite ? 'This folder is empty. Drop files here or use "Upload files".' : 'This folder is empty.');
     }
   }
@@ -112,7 +113,8 @@ export async function renderBrowse(main, params, app) {
   function folderRow(e) {
     return h('tr', { class: 'folder', dataset: { key: e.key } },
       h('td', { class: 'name' }, h('a', { href: browseURL(connection, bucket, e.key), 'data-nav': '', class: 'folder-link' },
-        icon('folder'), ' ', e.name, e.virtual ? h('span', { class: 'chip' }, 'new') : null)),
+        icon('folder'), ' ', e.name),
+        e.virtual ? h('span', { class: 'chip chip-new', title: newFolderNote }, 'New · saved with its first file') : null),
       h('td', { class: 'num' }, h('span', { 'aria-label': 'no size' }, '—')),
       h('td', {}, h('span', { 'aria-label': 'no date' }, '—')),
       h('td', { class: 'actions muted' }, 'Folder'));
@@ -137,19 +139,30 @@ export async function renderBrowse(main, params, app) {
     const generation = ++state.generation;
     showError('');
     if (!append) counts.textContent = 'Loading…';
-    more.disabled = true;
+    more.setAttribute('aria-busy', 'true');
+    more.textContent = append ? 'Loading more…' : 'Show more';
+    const focused = append && (document.activeElement === more || document.activeElement === document.body);
     try {
       const res = await api('GET', '/api/v1/list', { params: { connection, bucket, prefix, token: append ? state.nextToken : '' } });
       if (generation !== state.generation) return;
       state.entries = append ? [...state.entries, ...res.entries] : res.entries;
       state.nextToken = res.nextToken || '';
       render();
+      // Who pressed "Show more" goes on reading at the first entry it added.
+      const first = focused && res.entries.length ? tbody.querySelector(`tr[data-key="${CSS.escape(res.entries[0].key)}"]`) : null;
+      if (first) {
+        first.tabIndex = -1;
+        first.focus();
+      }
     } catch (err) {
       if (generation !== state.generation) return;
       showError(`Could not list ${bucket}/${prefix}: ${describeError(err)}`);
       counts.textContent = '';
     } finally {
-      more.disabled = false;
+      if (generation === state.generation) {
+        more.removeAttribute('aria-busy');
+        more.textContent = 'Show more';
+      }
     }
   }
 
@@ -192,13 +205,13 @@ export async function renderBrowse(main, params, app) {
     const name = await promptDialog({
       title: 'New folder',
       label: `Name of the new folder in ${bucket}/${prefix}`,
-      hint: 'The folder is saved when you upload the first file into it.',
+      hint: newFolderNote,
       confirmLabel: 'Create and open',
       validate: (v) => folderNameProblem(v) || (state.entries.some((e) => e.type === 'folder' && e.name === v) ? 'A folder with that name exists already.' : ''),
     });
     if (name === null) return;
     const p = `${prefix}${name}/`;
-    newFolders.add(folderID(connection, bucket, p));
+    newFolders.remember({ user, connection, bucket, prefix: p });
     app.navigate(browseURL(connection, bucket, p));
   }
 
@@ -207,11 +220,6 @@ export async function renderBrowse(main, params, app) {
   const onDone = (ev) => {
     const item = ev.detail;
     if (item.connection !== connection || item.bucket !== bucket || !item.key.startsWith(prefix)) return;
-    // The folders it was uploaded into are real now.
-    for (const id of [...newFolders]) {
-      const [c, b, p] = id.split('\n');
-      if (c === connection && b === bucket && item.key.startsWith(p)) newFolders.delete(id);
-    }
     clearTimeout(timer);
     timer = setTimeout(() => load(false), 250);
   };

@@ -9,6 +9,7 @@ import { renderAudit } from './admin.js';
 import { UploadManager, settings } from './uploads.js';
 import { UploadDialog } from './upload-dialog.js';
 import { PendingUploads } from './pending.js';
+import * as newFolders from './new-folders.js';
 
 const config = JSON.parse(document.querySelector('meta[name="s3am-config"]')?.content || '{}');
 const routes = { '/': renderDashboard, '/browse': renderBrowse, '/admin/audit': renderAudit };
@@ -85,6 +86,8 @@ async function boot() {
   }
   app.uploads = new UploadManager(app.me.user);
   app.dialog = new UploadDialog(app.uploads);
+  // A new folder is saved with its first file, wherever the app is by then.
+  app.uploads.addEventListener('filedone', ({ detail: i }) => newFolders.saved({ user: app.me.user, connection: i.connection, bucket: i.bucket, key: i.key }));
   new PendingUploads(document.getElementById('pending-uploads'), app);
   document.addEventListener('click', onLinkClick);
   window.addEventListener('popstate', () => render());

@@ -20,7 +20,8 @@ export class PendingUploads {
   }
 
   records() {
-    const active = new Set(this.app.uploads.items.filter((i) => i.state === 'queued' || i.state === 'uploading').map((i) => i.id));
+    const active = new Set(this.app.uploads.items
+      .filter((i) => i.state === 'queued' || i.state === 'uploading' || i.discarding).map((i) => i.id));
     return store.list(this.app.me.user).filter((r) => !active.has(r.id));
   }
 
@@ -61,7 +62,7 @@ export class PendingUploads {
         h('p', { class: 'muted' }, `${formatBytes(rec.file.size)} · ${done} of ${rec.plan.parts} parts uploaded · started ${formatDate(new Date(rec.createdAt).toISOString())}`),
         message ? h('p', { class: 'field-error', role: 'alert' }, message) : null),
       h('div', { class: 'pending-actions' },
-        h('label', { class: 'button primary small', for: input.id }, 'Resume…'), input,
+        h('label', { class: 'button primary small' }, 'Resume…', input),
         h('button', { type: 'button', class: 'button small', onclick: () => this.discard(rec) }, 'Discard')));
   }
 

@@ -25,10 +25,10 @@ export class UploadDialog {
     this.folderInput.addEventListener('change', () => this.pick(this.folderInput));
     this.dropzone = h('div', { id: 'dropzone', class: 'dropzone' },
       h('p', { class: 'dropzone-title' }, icon('upload'), ' Drag and drop files or folders here'),
+      // Each input inside its label, so that the label shows the input's focus.
       h('p', {}, 'or ',
-        h('label', { class: 'button', for: 'file-input' }, 'Choose files'), ' ',
-        h('label', { class: 'button', for: 'folder-input' }, 'Choose a folder')),
-      this.fileInput, this.folderInput);
+        h('label', { class: 'button' }, 'Choose files', this.fileInput), ' ',
+        h('label', { class: 'button' }, 'Choose a folder', this.folderInput)));
     this.dropzone.addEventListener('dragover', (e) => {
       if (!hasFiles(e)) return;
       e.preventDefault();
@@ -150,7 +150,11 @@ export class UploadDialog {
         break;
       }
       case 'done': text = `Uploaded · ${formatBytes(i.size)}`; break;
-      case 'cancelled': text = i.error || 'Cancelled'; break;
+      case 'cancelled':
+        if (i.error) text = i.error;
+        else if (i.discarding) text = 'Cancelling: deleting the parts already uploaded…';
+        else text = i.record ? 'Cancelled · the parts already uploaded were deleted' : 'Cancelled';
+        break;
       default: text = i.error;
     }
     if (row.status.textContent !== text) row.status.textContent = text;

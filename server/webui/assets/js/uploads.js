@@ -124,7 +124,7 @@ export class UploadManager extends EventTarget {
       id: e.id, file: e.file, connection: e.connection, bucket: e.bucket, key: e.key,
       size: e.file.size, loaded: 0, state: 'queued', error: '', retries: 0,
       multipart: e.file.size > settings.multipartThreshold, record: e.record || null,
-      partsDone: 0, partsTotal: 0, controller: new AbortController(), meter: new Meter(), speed: 0,
+      partsDone: 0, partsTotal: 0, controller: new AbortController(), meter: new Meter(), speed: 0, discarding: false,
     };
     this.items.push(item);
     this.changed();
@@ -142,7 +142,12 @@ export class UploadManager extends EventTarget {
     const wasQueued = item.state === 'queued';
     item.state = 'cancelled';
     item.controller.abort();
-    if (wasQueued && item.record) this.discard(item.record).catch(() => {});
+    if (wasQueued && item.record) {
+      item.discarding = true;
+      this.discard(item.record)
+        .catch((e) => { item.error = `The partial upload could not be discarded: ${describeError(e)}`; })
+        .finally(() => { item.discarding = false; this.changed(); });
+    }
     this.changed();
   }
 
@@ -260,7 +265,8 @@ export class UploadManager extends EventTarget {
     const outer = item.controller.signal;
     const done = new Map();
     let rec = item.record;
-    if (!rec) {
+    const resuming = !!rec;
+    if (!resuming) {
       const contentType = file.type || 'application/octet-stream';
       // Not abortable: once S3 has the upload, it must be known to abort it.
       const res = await api('POST', '/api/v1/multipart', { body: { ...ref, contentType, size: file.size } });
@@ -270,15 +276,17 @@ export class UploadManager extends EventTarget {
       };
       store.save(rec);
       item.record = rec;
-    } else {
-      // Only the parts S3 has, at their planned size, count as uploaded.
-      const listed = await api('GET', '/api/v1/multipart/parts', { params: { ...ref, uploadId: rec.uploadId }, signal: outer });
-      for (const p of listed.parts) {
-        if (p.partNumber <= rec.plan.parts && p.size === partSize(rec.plan, p.partNumber)) done.set(p.partNumber, p.etag);
-      }
     }
     try {
       if (outer.aborted) throw aborted();
+      if (resuming) {
+        // Resuming: only the parts S3 has, at their planned size, count as
+        // uploaded. Inside the try, so that a cancel while listing aborts too.
+        const listed = await api('GET', '/api/v1/multipart/parts', { params: { ...ref, uploadId: rec.uploadId }, signal: outer });
+        for (const p of listed.parts) {
+          if (p.partNumber <= rec.plan.parts && p.size === partSize(rec.plan, p.partNumber)) done.set(p.partNumber, p.etag);
+        }
+      }
       await this.uploadParts(item, rec, done);
       if ([...done.values()].some((etag) => !etag)) {
         // The endpoint hid the ETag header from scripts: ask S3 for them.
@@ -291,7 +299,10 @@ export class UploadManager extends EventTarget {
     } catch (err) {
       if (item.state === 'cancelled' || isAbort(err)) {
         item.state = 'cancelled';
+        // While the abort is under way the record is not offered for resuming.
+        item.discarding = true;
         try { await this.discard(rec); } catch (e) { item.error = `The partial upload could not be discarded: ${describeError(e)}`; }
+        item.discarding = false;
       }
       // Otherwise the record stays, so that the upload can be resumed.
       throw err;
