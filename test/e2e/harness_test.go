@@ -16,12 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
@@ -98,34 +93,7 @@ func startStackWith(t testing.TB, conn string) *stack {
 		}
 	}
 
-	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: conn + "-keys", Namespace: operatorNamespace},
-		Data:       map[string][]byte{"accessKeyID": []byte(srv.RootAccessKey), "secretAccessKey": []byte(srv.RootSecretKey)},
-	}
-	if err := k8s.Create(ctx, secret); err != nil {
-		t.Fatal(err)
-	}
-	c := &v1alpha1.S3Connection{
-		ObjectMeta: metav1.ObjectMeta{Name: conn},
-		Spec: v1alpha1.S3ConnectionSpec{
-			Provider: v1alpha1.ProviderS3Compatible, Endpoint: srv.Endpoint, PathStyle: true, Region: srv.Region,
-			Auth: v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{
-				Namespace: operatorNamespace, Name: secret.Name, AccessKeyIDKey: "accessKeyID", SecretAccessKeyKey: "secretAccessKey",
-			}},
-		},
-	}
-	if err := k8s.Create(ctx, c); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = k8s.Delete(context.Background(), c); _ = k8s.Delete(context.Background(), secret) })
-	eventually(t, 30*time.Second, "connection Ready", func() bool {
-		got := &v1alpha1.S3Connection{}
-		if k8s.Get(ctx, types.NamespacedName{Name: conn}, got) != nil {
-			return false
-		}
-		cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
-		return cond != nil && cond.Status == metav1.ConditionTrue
-	})
+	operator.ConnectMinIO(t, conn, srv)
 
 	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
 	st.storePath = t.TempDir() + "/audit.db"

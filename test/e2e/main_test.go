@@ -26,10 +26,13 @@ var (
 	// connections are the running server's; the index feeder invalidates
 	// their scoped credentials on every change, as in `s3am server`.
 	connections *atomic.Pointer[server.Connections]
+	// operator is the running operator stack.
+	operator *operatorstack.Stack
 )
 
 func TestMain(m *testing.M) {
 	operatorstack.Main(m, "test/e2e", func(s *operatorstack.Stack) {
+		operator = s
 		env, index, k8s, cache, connections = s.Env, s.Index, s.Env.Client, s.Cache, &s.Connections
 	})
 }
