@@ -14,9 +14,6 @@ func SetReviewClock(s *ServiceAccounts, now func() time.Time) { s.now = now }
 // ReviewCacheLen returns the number of cached reviews.
 func ReviewCacheLen(s *ServiceAccounts) int { return s.cache.len() }
 
-// SafeRedirect exposes safeRedirect.
-var SafeRedirect = safeRedirect
-
 // JWKSMinRefresh exposes jwksMinRefresh.
 const JWKSMinRefresh = jwksMinRefresh
 

@@ -49,7 +49,7 @@ func (o *OIDC) Login(c echo.Context) error {
 		State:    state,
 		Nonce:    nonce,
 		Verifier: oauth2.GenerateVerifier(),
-		Redirect: safeRedirect(c.QueryParam("redirect")),
+		Redirect: SafeRedirect(c.QueryParam("redirect")),
 	}
 	if err := o.sessions.setLoginState(c.Response(), c.Request(), st); err != nil {
 		return echo.NewHTTPError(http.StatusInternalServerError, "cannot start login").SetInternal(err)

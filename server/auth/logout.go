@@ -17,5 +17,5 @@ func (s *Sessions) Logout(c echo.Context) error {
 	}
 	s.Clear(c.Response())
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.Redirect(http.StatusSeeOther, safeRedirect(c.QueryParam("redirect")))
+	return c.Redirect(http.StatusSeeOther, SafeRedirect(c.QueryParam("redirect")))
 }

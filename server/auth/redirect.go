@@ -7,11 +7,11 @@ import (
 
 const maxRedirectLen = 2048
 
-// safeRedirect returns target when it is a path on this server, else "/".
-// Only relative paths are accepted so that the login cannot be used as an
+// SafeRedirect returns target when it is a path on this server, else "/".
+// Only relative paths are accepted so that a login cannot be used as an
 // open redirect: "//host", "/\host" and paths with control characters (which
 // browsers strip, turning "/\t/host" into "//host") are refused.
-func safeRedirect(target string) string {
+func SafeRedirect(target string) string {
 	if target == "" || len(target) > maxRedirectLen || target[0] != '/' {
 		return "/"
 	}

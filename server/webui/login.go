@@ -12,9 +12,6 @@ import (
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
-// maxRedirectLen bounds the "redirect" parameter: a path on this server.
-const maxRedirectLen = 2048
-
 // maxFormBytes bounds the body of the demo login form.
 const maxFormBytes = 16 << 10
 
@@ -73,25 +70,11 @@ func (w *webUI) demoLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, redirect)
 }
 
-// safeRedirect returns target when it is a path on this server, and "/"
-// otherwise, so that no login can send a visitor to another site.
+// safeRedirect is auth.SafeRedirect that also refuses the login pages
+// themselves, so that signing in never ends on a login page again.
 func safeRedirect(target string) string {
-	if target == "" || len(target) > maxRedirectLen || target[0] != '/' {
-		return "/"
-	}
-	if strings.HasPrefix(target, "//") || strings.ContainsRune(target, '\\') {
-		return "/"
-	}
-	for _, c := range target {
-		if c < 0x20 || c == 0x7f {
-			return "/"
-		}
-	}
-	u, err := url.Parse(target)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return "/"
-	}
-	if u.Path == "/login" || strings.HasPrefix(u.Path, "/auth/") {
+	target = auth.SafeRedirect(target)
+	if u, err := url.Parse(target); err != nil || u.Path == "/login" || strings.HasPrefix(u.Path, "/auth/") {
 		return "/"
 	}
 	return target
