@@ -29,7 +29,7 @@ The same API from the command line (demo users are picked with identity headers,
   curl -s -H 'X-Forwarded-Email: alice@partner-a.com' -H 'Content-Type: application/json' -X POST %[7]s/api/v1/uploads \
        -d '{"connection":"partner-data-prod","bucket":"%[4]s","key":"partner-b/uploads/hack.pdf","contentType":"application/pdf","size":3}'
   curl -s -H 'X-Forwarded-Email: admin@example.com' -H 'X-Forwarded-Groups: %[8]s' '%[7]s/api/v1/audit/events?user=alice@partner-a.com'
-  %[2]s get s3c,grants -A
+  %[2]s --kubeconfig %[1]s get s3c,grants -A
   bin/s3am can-i --kubeconfig %[1]s --user alice@partner-a.com write s3://%[4]s/partner-b/uploads/hack.pdf
 `, r.Kubeconfig, r.Kubectl, r.MinIO, Bucket, OperatorNamespace, demoSecretName, r.URL, AdminGroup, strings.TrimRight(users.String(), "\n"), NewGrantExample)
 }
