@@ -23,16 +23,7 @@ func (s *Server) multipartCreate(c echo.Context) error {
 	if err := a.bind(&req); err != nil {
 		return err
 	}
-	a.on(req.Connection, req.Bucket, req.Key)
-	a.ev.Bytes = max(req.Size, 0)
-	if err := a.checkObject(); err != nil {
-		return err
-	}
-	d, err := a.decide(grant.Write)
-	if err != nil {
-		return err
-	}
-	g, err := a.uploadGrant(d)
+	g, err := a.uploadTarget(&req)
 	if err != nil {
 		return err
 	}

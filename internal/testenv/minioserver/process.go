@@ -3,9 +3,10 @@ package minioserver
 import (
 	"fmt"
 	"os/exec"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 )
 
 // stopGrace is how long MinIO gets to exit on SIGTERM before the whole
@@ -18,7 +19,7 @@ const outputLimit = 64 << 10
 // process is a started command in its own process group.
 type process struct {
 	cmd     *exec.Cmd
-	out     *tailBuffer
+	out     *tailbuf.Buffer
 	exited  chan struct{}
 	waitErr error
 	stopped sync.Once
@@ -27,7 +28,7 @@ type process struct {
 // startProcess starts cmd in a new process group with its output captured;
 // secret is redacted from anything the output is later shown as.
 func startProcess(cmd *exec.Cmd, secret string) (*process, error) {
-	p := &process{cmd: cmd, out: &tailBuffer{limit: outputLimit, secret: secret}, exited: make(chan struct{})}
+	p := &process{cmd: cmd, out: tailbuf.New(outputLimit, secret), exited: make(chan struct{})}
 	cmd.Stdout = p.out
 	cmd.Stderr = p.out
 	cmd.SysProcAttr = processGroupAttr()
@@ -59,35 +60,3 @@ func (p *process) stop() {
 }
 
 func (p *process) output() string { return p.out.String() }
-
-// tailBuffer keeps the last limit bytes written to it.
-type tailBuffer struct {
-	mu     sync.Mutex
-	buf    []byte
-	limit  int
-	secret string
-}
-
-func (b *tailBuffer) Write(d []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, d...)
-	if over := len(b.buf) - b.limit; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
-	}
-	return len(d), nil
-}
-
-// String returns the kept output with the root secret redacted.
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return redact(string(b.buf), b.secret)
-}
-
-func redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
-}

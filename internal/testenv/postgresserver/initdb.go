@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 )
 
 // initdbTimeout bounds initdb, which takes a second or two (no fsync).
@@ -46,7 +48,7 @@ func (s *Server) initCluster() error {
 	cmd.Dir = s.Dir
 	cmd.Env = serverEnv()
 	cmd.SysProcAttr = procAttr(s.owner)
-	out := &tailBuffer{limit: outputLimit, secret: s.password}
+	out := tailbuf.New(outputLimit, s.password)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("initdb: %w; output:\n%s", err, out)

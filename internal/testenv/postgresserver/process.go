@@ -3,9 +3,10 @@ package postgresserver
 import (
 	"fmt"
 	"os/exec"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 )
 
 // stopGrace is how long a fast shutdown may take before the whole process
@@ -19,7 +20,7 @@ const outputLimit = 64 << 10
 // process is a started postmaster in its own process group.
 type process struct {
 	cmd     *exec.Cmd
-	out     *tailBuffer
+	out     *tailbuf.Buffer
 	exited  chan struct{}
 	waitErr error
 	stopped sync.Once
@@ -27,7 +28,7 @@ type process struct {
 
 // startProcess starts cmd (already carrying its SysProcAttr) with its output
 // captured into out.
-func startProcess(cmd *exec.Cmd, out *tailBuffer) (*process, error) {
+func startProcess(cmd *exec.Cmd, out *tailbuf.Buffer) (*process, error) {
 	p := &process{cmd: cmd, out: out, exited: make(chan struct{})}
 	cmd.Stdout = out
 	cmd.Stderr = out
@@ -68,32 +69,4 @@ func (p *process) running() bool {
 	default:
 		return true
 	}
-}
-
-// tailBuffer keeps the last limit bytes written to it.
-type tailBuffer struct {
-	mu     sync.Mutex
-	buf    []byte
-	limit  int
-	secret string
-}
-
-func (b *tailBuffer) Write(d []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, d...)
-	if over := len(b.buf) - b.limit; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
-	}
-	return len(d), nil
-}
-
-// String returns the kept output with the password redacted.
-func (b *tailBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.secret == "" {
-		return string(b.buf)
-	}
-	return strings.ReplaceAll(string(b.buf), b.secret, "[REDACTED]")
 }

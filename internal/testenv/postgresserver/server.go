@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -43,7 +45,7 @@ type Server struct {
 	sockDir  string
 	password string
 	owner    *osUser
-	out      *tailBuffer
+	out      *tailbuf.Buffer
 	dbs      atomic.Int64
 
 	mu   sync.Mutex
@@ -76,7 +78,7 @@ func Start(t testing.TB) *Server {
 		password: randomHex(t, 20),
 		owner:    owner,
 	}
-	s.out = &tailBuffer{limit: outputLimit, secret: s.password}
+	s.out = tailbuf.New(outputLimit, s.password)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("postgres output (password redacted):\n%s", s.out)

@@ -1,0 +1,48 @@
+// Package tailbuf keeps the end of a test server's output, with its secret
+// redacted, for failure messages.
+package tailbuf
+
+import (
+	"strings"
+	"sync"
+)
+
+// Buffer keeps the last limit bytes written to it. It is safe for
+// concurrent writes, such as a process's stdout and stderr.
+type Buffer struct {
+	mu     sync.Mutex
+	buf    []byte
+	limit  int
+	secret string
+}
+
+// New returns a Buffer keeping limit bytes, which shows secret redacted.
+func New(limit int, secret string) *Buffer {
+	return &Buffer{limit: limit, secret: secret}
+}
+
+// Write keeps d, dropping the oldest bytes beyond the limit.
+func (b *Buffer) Write(d []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, d...)
+	if over := len(b.buf) - b.limit; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+	}
+	return len(d), nil
+}
+
+// String returns the kept output with the secret redacted.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return Redact(string(b.buf), b.secret)
+}
+
+// Redact replaces every occurrence of secret in s.
+func Redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "[REDACTED]")
+}
