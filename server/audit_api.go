@@ -49,7 +49,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 		w.WriteHeader(http.StatusOK)
 		if err := audit.Export(a.ctx(), s.opts.AuditStore, f, exportFormat, w); err != nil {
 			// The status is sent; the truncated body is all the client gets.
-			s.log.Error("audit export failed", "requestId", a.ev.RequestID, "error", err)
+			s.log.Error("audit export failed", "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		}
 		return nil
 	}
@@ -58,7 +58,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 		if errors.Is(err, audit.ErrInvalidFilter) {
 			return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
 		}
-		s.log.Error("audit query failed", "requestId", a.ev.RequestID, "error", err)
+		s.log.Error("audit query failed", "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		return a.fail(newAPIError(http.StatusServiceUnavailable, ReasonAuditUnavailable, "the audit trail could not be read; try again later"))
 	}
 	if err := a.succeed(audit.OutcomeSuccess); err != nil {

@@ -23,7 +23,7 @@ func (a *attempt) uploadGrant(d authz.Decision) (grant.Grant, error) {
 		a.ev.Grant = ""
 		return grant.Grant{}, a.refuse(denial(authz.ReasonNoGrant, "", grant.Write, a.ev.Bucket+"/"+a.ev.Key))
 	case err != nil:
-		a.s.log.Error("grant lookup failed", "grant", d.Grant, "requestId", a.ev.RequestID, "error", err)
+		a.s.log.Error("grant lookup failed", "grant", d.Grant, "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		return grant.Grant{}, a.refuse(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
 			"the grant %s could not be read; try again later", d.Grant))
 	}

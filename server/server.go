@@ -75,6 +75,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
+	routes  routeSet
 }
 
 // New returns the Echo application with every route of the package
