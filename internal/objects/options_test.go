@@ -102,7 +102,7 @@ func TestKMSHeadersAreSigned(t *testing.T) {
 				t.Error("SSE is a query parameter, which a client could drop; it must be a signed header")
 			}
 
-			post, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: "data", Folder: "a/", MaxObjectSize: 100})
+			post, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: "data", Key: "a/b", MaxObjectSize: 100})
 			if err != nil {
 				t.Fatalf("PresignPost: %v", err)
 			}

@@ -25,6 +25,12 @@ type PutRequest struct {
 	// TTL is how long the URL stays valid; 0 means the default. It is capped
 	// at the maximum.
 	TTL time.Duration
+	// NotAfter, if set, is when the deciding grant stops authorizing; the
+	// URL expires by then.
+	NotAfter time.Time
+	// NoReplace signs If-None-Match: * in: S3 refuses the upload (412) when
+	// the key already exists. Set it for callers without delete permission.
+	NoReplace bool
 }
 
 // PresignPut returns a URL that uploads in.Key with exactly in.ContentType
@@ -49,33 +55,37 @@ func (s *Service) PresignPut(ctx context.Context, p grant.Principal, in PutReque
 	if in.ContentLength > MaxSinglePutSize {
 		return PresignedRequest{}, tooLarge(op, "%d bytes exceed the %d bytes of a single PUT; use a multipart upload", in.ContentLength, MaxSinglePutSize)
 	}
-	ttl, err := s.ttl(op, in.TTL)
+	plan, err := s.planPresign(ctx, op, p, in.TTL, in.NotAfter)
 	if err != nil {
 		return PresignedRequest{}, err
 	}
-	now := time.Now()
-	creds, err := s.signingCredentials(ctx, op, p, ttl)
-	if err != nil {
-		return PresignedRequest{}, err
-	}
-	input := &s3.PutObjectInput{
-		Bucket:        aws.String(in.Bucket),
-		Key:           aws.String(in.Key),
-		ContentType:   aws.String(in.ContentType),
-		ContentLength: aws.Int64(in.ContentLength),
-	}
-	if s.kmsKey != "" {
-		input.ServerSideEncryption = types.ServerSideEncryptionAwsKms
-		input.SSEKMSKeyId = aws.String(s.kmsKey)
-	}
-	req, err := s.presign.PresignPutObject(ctx, input, signWith(creds, ttl))
+	req, err := s.presign.PresignPutObject(ctx, s.putInput(in.Bucket, in.Key, in.ContentType, in.ContentLength, in.NoReplace), plan.sign())
 	if err != nil {
 		return PresignedRequest{}, fromSDK(op, err)
 	}
-	return PresignedRequest{
-		URL:       req.URL,
-		Method:    req.Method,
-		Headers:   headersToSend(req.SignedHeader),
-		ExpiresAt: expiry(now, ttl, creds),
-	}, nil
+	return plan.request(req), nil
+}
+
+// putInput is every PUT the service makes or signs: the content type and
+// length, SSE-KMS when the connection names a key, and If-None-Match: * when
+// the object must not replace another.
+func (s *Service) putInput(bucket, key, contentType string, length int64, noReplace bool) *s3.PutObjectInput {
+	in := &s3.PutObjectInput{
+		Bucket:        aws.String(bucket),
+		Key:           aws.String(key),
+		ContentType:   aws.String(contentType),
+		ContentLength: aws.Int64(length),
+	}
+	in.ServerSideEncryption, in.SSEKMSKeyId = s.sseKMS()
+	in.IfNoneMatch = ifNoneMatch(noReplace)
+	return in
+}
+
+// sseKMS returns the SSE-KMS fields of an upload: aws:kms and the key when
+// the connection names one, nothing otherwise.
+func (s *Service) sseKMS() (types.ServerSideEncryption, *string) {
+	if s.kmsKey == "" {
+		return "", nil
+	}
+	return types.ServerSideEncryptionAwsKms, aws.String(s.kmsKey)
 }
