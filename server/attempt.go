@@ -90,7 +90,7 @@ func (a *attempt) fail(e *apiError) error {
 
 // failObjects fails the attempt with an objects.Service error.
 func (a *attempt) failObjects(err error) error {
-	return a.fail(objectsError(err))
+	return a.fail(a.objectsError(err))
 }
 
 // succeed records an allowed attempt; the handler answers only if it
@@ -219,4 +219,15 @@ func (a *attempt) authorizeObject(req objectRequest, perm grant.Permission) (aut
 	}
 	svc, err := a.service()
 	return d, svc, err
+}
+
+// authorizeGrant is authorizeObject followed by the lookup of the deciding
+// grant, whose limits and end (validUntil) the attempt then respects.
+func (a *attempt) authorizeGrant(req objectRequest, perm grant.Permission) (grant.Grant, *objects.Service, error) {
+	d, svc, err := a.authorizeObject(req, perm)
+	if err != nil {
+		return grant.Grant{}, nil, err
+	}
+	g, err := a.decidingGrant(d, perm)
+	return g, svc, err
 }

@@ -30,16 +30,13 @@ type DownloadResponse struct {
 func (s *Server) download(c echo.Context) error {
 	a := s.begin(c, audit.ActionDownload)
 	var req DownloadRequest
-	_, svc, err := a.authorizeObject(&req, grant.Read)
+	g, svc, info, err := a.headObject(&req, grant.Read)
 	if err != nil {
 		return err
 	}
-	info, err := svc.HeadObject(a.ctx(), req.Bucket, req.Key)
-	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
-	pr, err := svc.PresignGet(a.ctx(), a.p, objects.GetRequest{Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL})
+	pr, err := svc.PresignGet(a.ctx(), a.p, objects.GetRequest{
+		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil,
+	})
 	if err != nil {
 		return a.failObjects(err)
 	}
@@ -70,11 +67,24 @@ func (s *Server) deleteObject(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key); err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
+	err = a.change(func() error { return svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key) })
+	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, DeleteResponse{Bucket: a.ev.Bucket, Key: a.ev.Key, Deleted: true})
+}
+
+// headObject authorizes perm on req's object, looks up the deciding grant
+// and heads the object, whose size and ETag the event then carries.
+func (a *attempt) headObject(req objectRequest, perm grant.Permission) (grant.Grant, *objects.Service, objects.ObjectInfo, error) {
+	g, svc, err := a.authorizeGrant(req, perm)
+	if err != nil {
+		return grant.Grant{}, nil, objects.ObjectInfo{}, err
+	}
+	info, err := svc.HeadObject(a.ctx(), a.ev.Bucket, a.ev.Key)
+	if err != nil {
+		return grant.Grant{}, nil, objects.ObjectInfo{}, a.failObjects(err)
+	}
+	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
+	return g, svc, info, nil
 }

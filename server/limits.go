@@ -10,10 +10,11 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 )
 
-// uploadGrant returns the deciding grant of an allowed write, for its
-// upload limits. The index keeps only the grant's ID, so the grant is looked
-// up; one deleted since the decision refuses the attempt.
-func (a *attempt) uploadGrant(d authz.Decision) (grant.Grant, error) {
+// decidingGrant returns the deciding grant of an allowed perm, for its
+// upload limits and its end (validUntil). The index keeps only the grant's
+// ID, so the grant is looked up; one deleted since the decision refuses the
+// attempt.
+func (a *attempt) decidingGrant(d authz.Decision, perm grant.Permission) (grant.Grant, error) {
 	if a.s.opts.Grants == nil {
 		return grant.Grant{}, nil
 	}
@@ -21,7 +22,7 @@ func (a *attempt) uploadGrant(d authz.Decision) (grant.Grant, error) {
 	switch {
 	case errors.Is(err, ErrGrantGone):
 		a.ev.Grant = ""
-		return grant.Grant{}, a.refuse(denial(authz.ReasonNoGrant, "", grant.Write, a.ev.Bucket+"/"+a.ev.Key))
+		return grant.Grant{}, a.refuse(denial(authz.ReasonNoGrant, "", perm, a.ev.Bucket+"/"+a.ev.Key))
 	case err != nil:
 		a.s.log.Error("grant lookup failed", "grant", d.Grant, "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		return grant.Grant{}, a.refuse(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
@@ -43,7 +44,7 @@ func (a *attempt) uploadTarget(req *UploadRequest) (grant.Grant, error) {
 	if err != nil {
 		return grant.Grant{}, err
 	}
-	return a.uploadGrant(d)
+	return a.decidingGrant(d, grant.Write)
 }
 
 // checkUpload applies the grant's maxObjectSize to size (when known, > 0)

@@ -42,13 +42,14 @@ func (s *Server) multipartCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	up, err := svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
-		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+	var up objects.MultipartUpload
+	err = a.change(func() (err error) {
+		up, err = svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
+			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+		})
+		return err
 	})
 	if err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, MultipartResponse{MultipartUpload: up, Plan: plan})
@@ -69,12 +70,13 @@ type PartsResponse struct {
 func (s *Server) multipartSignParts(c echo.Context) error {
 	a := s.begin(c, audit.ActionMultipartParts)
 	var req PartsRequest
-	_, svc, err := a.authorizeObject(&req, grant.Write)
+	g, svc, err := a.authorizeGrant(&req, grant.Write)
 	if err != nil {
 		return err
 	}
 	parts, err := svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
 		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
+		NotAfter: g.ValidUntil, MaxObjectSize: g.MaxObjectSize,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -127,22 +129,20 @@ type CompleteRequest struct {
 func (s *Server) multipartComplete(c echo.Context) error {
 	a := s.begin(c, audit.ActionMultipartComplete)
 	var req CompleteRequest
-	d, svc, err := a.authorizeObject(&req, grant.Write)
+	g, svc, err := a.authorizeGrant(&req, grant.Write)
 	if err != nil {
 		return err
 	}
-	g, err := a.uploadGrant(d)
-	if err != nil {
+	var done objects.CompletedUpload
+	err = a.change(func() (err error) {
+		done, err = svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
+			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: g.MaxObjectSize,
+			NoReplace: !a.mayReplace(),
+		})
+		a.ev.Bytes, a.ev.ETag = done.Size, done.ETag
 		return err
-	}
-	done, err := svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
-		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: g.MaxObjectSize,
 	})
 	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = done.Size, done.ETag
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, done)
@@ -161,10 +161,8 @@ func (s *Server) multipartAbort(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID); err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
+	err = a.change(func() error { return svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID) })
+	if err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

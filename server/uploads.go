@@ -7,7 +7,6 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
 
@@ -51,20 +50,21 @@ func (s *Server) upload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	noReplace := !a.mayReplace()
 	if req.Size == 0 {
-		info, err := svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType)
+		err := a.change(func() error {
+			info, err := svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType, noReplace)
+			a.ev.ETag = info.ETag
+			return err
+		})
 		if err != nil {
-			return a.failObjects(err)
-		}
-		a.ev.ETag = info.ETag
-		if err := a.succeed(audit.OutcomeSuccess); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusCreated, UploadResponse{Bucket: req.Bucket, Key: req.Key, Created: true})
 	}
 	pr, err := svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, ContentLength: req.Size,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL,
+		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil, NoReplace: noReplace,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -76,12 +76,11 @@ func (s *Server) upload(c echo.Context) error {
 	return c.JSON(http.StatusOK, UploadResponse{Bucket: req.Bucket, Key: req.Key, Upload: &pr})
 }
 
-// PostUploadRequest asks for a browser form upload into a folder.
+// PostUploadRequest asks for a browser form upload of one object. The form
+// writes exactly Key, which the server validates and authorizes like any
+// other upload; the file's name in the form does not matter.
 type PostUploadRequest struct {
-	Connection string `json:"connection"`
-	Bucket     string `json:"bucket"`
-	// Folder ends in "/"; every key the form uploads starts with it.
-	Folder string `json:"folder"`
+	ObjectRef
 	// ContentType, if set, is the only one the form accepts; required when
 	// the grant restricts content types.
 	ContentType string `json:"contentType"`
@@ -90,7 +89,7 @@ type PostUploadRequest struct {
 // PostUploadResponse is a presigned form.
 type PostUploadResponse struct {
 	Bucket string                `json:"bucket"`
-	Folder string                `json:"folder"`
+	Key    string                `json:"key"`
 	Form   objects.PresignedPost `json:"form"`
 }
 
@@ -100,20 +99,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 	if err := a.bind(&req); err != nil {
 		return err
 	}
-	a.on(req.Connection, req.Bucket, req.Folder)
-	if err := a.checkBucket(); err != nil {
-		return err
-	}
-	// A form may write any key under the folder, so the folder itself must
-	// be a prefix a write grant covers.
-	if err := keys.ValidatePrefix(req.Folder); err != nil {
-		return a.refuse(keysError(err))
-	}
-	d, err := a.decide(grant.Write)
-	if err != nil {
-		return err
-	}
-	g, err := a.uploadGrant(d)
+	g, err := a.uploadTarget(&UploadRequest{ObjectRef: req.ObjectRef, ContentType: req.ContentType})
 	if err != nil {
 		return err
 	}
@@ -125,8 +111,8 @@ func (s *Server) uploadPost(c echo.Context) error {
 		return err
 	}
 	form, err := svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
-		Bucket: req.Bucket, Folder: req.Folder, ContentType: req.ContentType,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL,
+		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType,
+		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil, NoReplace: !a.mayReplace(),
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -135,7 +121,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 		return err
 	}
 	s.metrics.presigns.WithLabelValues("post").Inc()
-	return c.JSON(http.StatusOK, PostUploadResponse{Bucket: req.Bucket, Folder: req.Folder, Form: form})
+	return c.JSON(http.StatusOK, PostUploadResponse{Bucket: req.Bucket, Key: req.Key, Form: form})
 }
 
 // ObjectRequest names one object.
@@ -156,19 +142,10 @@ type ObjectInfo struct {
 func (s *Server) uploadConfirm(c echo.Context) error {
 	a := s.begin(c, audit.ActionUploadConfirm)
 	var req ObjectRequest
-	d, svc, err := a.authorizeObject(&req, grant.Write)
+	g, _, info, err := a.headObject(&req, grant.Write)
 	if err != nil {
 		return err
 	}
-	g, err := a.uploadGrant(d)
-	if err != nil {
-		return err
-	}
-	info, err := svc.HeadObject(a.ctx(), req.Bucket, req.Key)
-	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
 	// A form upload is bounded by its policy, not by these checks; a
 	// violation found here is recorded as a failed upload for review.
 	if g.MaxObjectSize > 0 && info.Size > g.MaxObjectSize {

@@ -81,7 +81,7 @@ func (r *Recorder) commit(batch []*pending, events []Event, buf *bytes.Buffer) [
 		ctx, cancel := context.WithTimeout(context.Background(), r.writeTimeout)
 		if err := r.store.Append(ctx, events); err != nil {
 			storeErr = fmt.Errorf("store: %w", err)
-			r.markUnstored(events, storeErr)
+			r.markUnstored(batch, events, storeErr)
 		}
 		cancel()
 	}
@@ -94,11 +94,17 @@ func (r *Recorder) commit(batch []*pending, events []Event, buf *bytes.Buffer) [
 
 // markUnstored clears the chain fields of events the store refused and, with
 // PolicyFail, says in their JSON lines that the server refused the request.
-func (r *Recorder) markUnstored(events []Event, storeErr error) {
+func (r *Recorder) markUnstored(batch []*pending, events []Event, storeErr error) {
 	for i := range events {
 		e := &events[i]
 		e.Seq, e.PrevHash, e.Hash = 0, "", ""
-		if r.policy == PolicyFail {
+		if batch[i].outcome {
+			msg := "not stored: audit " + storeErr.Error()
+			if e.Error != "" {
+				msg += "; " + e.Error
+			}
+			e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+		} else if r.policy == PolicyFail {
 			msg := "request refused: audit " + storeErr.Error()
 			if e.Error != "" {
 				msg += "; " + e.Error

@@ -5,6 +5,7 @@ package grant
 
 import (
 	"slices"
+	"time"
 
 	"github.com/s3am/s3-access-manager/internal/keys"
 )
@@ -56,6 +57,9 @@ type Grant struct {
 	MaxObjectSize int64
 	// AllowedContentTypes limits uploads; empty means any.
 	AllowedContentTypes []string
+	// ValidUntil is when the grant stops authorizing; zero means never.
+	// Presigned URLs signed under the grant expire by then.
+	ValidUntil time.Time
 }
 
 // ID is the grant's "namespace/name".
