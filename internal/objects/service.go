@@ -97,10 +97,10 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 	}}, opts.ClientOptions...)
 	client := s3conn.NewS3Client(cfg, spec, clientOpts...)
 	s := &Service{
-		name:       name,
-		client:     client,
-		presign:    s3.NewPresignClient(client),
-		creds:      cfg.Credentials,
+		name:        name,
+		client:      client,
+		presign:     s3.NewPresignClient(client),
+		creds:       cfg.Credentials,
 		defaultTTL:  defaultTTL,
 		maxTTL:      maxTTL,
 		callTimeout: callTimeout,
