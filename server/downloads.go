@@ -28,14 +28,13 @@ type DownloadResponse struct {
 // size and ETag, and a missing object is a 404 here rather than at S3),
 // then signs the GET.
 func (s *Server) download(c echo.Context) error {
-	a := s.begin(c, audit.ActionDownload)
 	var req DownloadRequest
-	g, svc, info, err := a.headObject(&req, grant.Read)
+	a, info, err := s.beginHead(c, audit.ActionDownload, &req, grant.Read)
 	if err != nil {
 		return err
 	}
-	pr, err := svc.PresignGet(a.ctx(), a.p, objects.GetRequest{
-		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil,
+	pr, err := a.svc.PresignGet(a.ctx(), a.p, objects.GetRequest{
+		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -55,36 +54,12 @@ type DeleteResponse struct {
 }
 
 func (s *Server) deleteObject(c echo.Context) error {
-	a := s.begin(c, audit.ActionDelete)
-	a.on(c.QueryParam("connection"), c.QueryParam("bucket"), c.QueryParam("key"))
-	if err := a.checkObject(); err != nil {
-		return err
-	}
-	if _, err := a.decide(grant.Delete); err != nil {
-		return err
-	}
-	svc, err := a.service()
+	a, err := s.beginQuery(c, audit.ActionDelete, grant.Delete)
 	if err != nil {
 		return err
 	}
-	err = a.change(func() error { return svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key) })
-	if err != nil {
+	if err := a.change(func() error { return a.svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key) }); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, DeleteResponse{Bucket: a.ev.Bucket, Key: a.ev.Key, Deleted: true})
-}
-
-// headObject authorizes perm on req's object, looks up the deciding grant
-// and heads the object, whose size and ETag the event then carries.
-func (a *attempt) headObject(req objectRequest, perm grant.Permission) (grant.Grant, *objects.Service, objects.ObjectInfo, error) {
-	g, svc, err := a.authorizeGrant(req, perm)
-	if err != nil {
-		return grant.Grant{}, nil, objects.ObjectInfo{}, err
-	}
-	info, err := svc.HeadObject(a.ctx(), a.ev.Bucket, a.ev.Key)
-	if err != nil {
-		return grant.Grant{}, nil, objects.ObjectInfo{}, a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
-	return g, svc, info, nil
 }

@@ -31,22 +31,6 @@ func (a *attempt) decidingGrant(d authz.Decision, perm grant.Permission) (grant.
 	return g, nil
 }
 
-// uploadTarget starts every upload the same way: it names the attempt's
-// object, validates the key, decides on write and returns the deciding
-// grant, whose limits the upload must then respect.
-func (a *attempt) uploadTarget(req *UploadRequest) (grant.Grant, error) {
-	a.on(req.Connection, req.Bucket, req.Key)
-	a.ev.Bytes = max(req.Size, 0)
-	if err := a.checkObject(); err != nil {
-		return grant.Grant{}, err
-	}
-	d, err := a.decide(grant.Write)
-	if err != nil {
-		return grant.Grant{}, err
-	}
-	return a.decidingGrant(d, grant.Write)
-}
-
 // checkUpload applies the grant's maxObjectSize to size (when known, > 0)
 // and its allowedContentTypes to contentType.
 func (a *attempt) checkUpload(g grant.Grant, contentType string, size int64) error {

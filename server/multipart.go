@@ -17,17 +17,20 @@ type MultipartResponse struct {
 	Plan *objects.PartPlan `json:"plan,omitempty"`
 }
 
+// multipartRoutes registers /multipart: create, sign and list parts,
+// complete, abort.
+func (s *Server) multipartRoutes(g *echo.Group) {
+	g.POST("", s.multipartCreate)
+	g.POST("/parts", s.multipartSignParts)
+	g.GET("/parts", s.multipartListParts)
+	g.POST("/complete", s.multipartComplete)
+	g.POST("/abort", s.multipartAbort)
+}
+
 func (s *Server) multipartCreate(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartCreate)
 	var req UploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	g, err := a.uploadTarget(&req)
+	a, err := s.beginUpload(c, audit.ActionMultipartCreate, &req)
 	if err != nil {
-		return err
-	}
-	if err := a.checkUpload(g, req.ContentType, req.Size); err != nil {
 		return err
 	}
 	var plan *objects.PartPlan
@@ -38,14 +41,10 @@ func (s *Server) multipartCreate(c echo.Context) error {
 		}
 		plan = &p
 	}
-	svc, err := a.service()
-	if err != nil {
-		return err
-	}
 	var up objects.MultipartUpload
 	err = a.change(func() (err error) {
-		up, err = svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
-			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+		up, err = a.svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
+			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.grant.MaxObjectSize,
 		})
 		return err
 	})
@@ -57,9 +56,8 @@ func (s *Server) multipartCreate(c echo.Context) error {
 
 // PartsRequest asks for presigned UploadPart URLs.
 type PartsRequest struct {
-	ObjectRef
-	UploadID string               `json:"uploadId"`
-	Parts    []objects.PartToSign `json:"parts"`
+	UploadRef
+	Parts []objects.PartToSign `json:"parts"`
 }
 
 // PartsResponse holds one URL per requested part.
@@ -68,15 +66,14 @@ type PartsResponse struct {
 }
 
 func (s *Server) multipartSignParts(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartParts)
 	var req PartsRequest
-	g, svc, err := a.authorizeGrant(&req, grant.Write)
+	a, err := s.beginObject(c, audit.ActionMultipartParts, &req, grant.Write)
 	if err != nil {
 		return err
 	}
-	parts, err := svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
+	parts, err := a.svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
 		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
-		NotAfter: g.ValidUntil, MaxObjectSize: g.MaxObjectSize,
+		NotAfter: a.grant.ValidUntil, MaxObjectSize: a.grant.MaxObjectSize,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -94,19 +91,11 @@ type ListPartsResponse struct {
 }
 
 func (s *Server) multipartListParts(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartListParts)
-	a.on(c.QueryParam("connection"), c.QueryParam("bucket"), c.QueryParam("key"))
-	if err := a.checkObject(); err != nil {
-		return err
-	}
-	if _, err := a.decide(grant.Write); err != nil {
-		return err
-	}
-	svc, err := a.service()
+	a, err := s.beginQuery(c, audit.ActionMultipartListParts, grant.Write)
 	if err != nil {
 		return err
 	}
-	parts, err := svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, c.QueryParam("uploadId"))
+	parts, err := a.svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, c.QueryParam("uploadId"))
 	if err != nil {
 		return a.failObjects(err)
 	}
@@ -121,22 +110,20 @@ func (s *Server) multipartListParts(c echo.Context) error {
 
 // CompleteRequest finishes a multipart upload.
 type CompleteRequest struct {
-	ObjectRef
-	UploadID string                  `json:"uploadId"`
-	Parts    []objects.CompletedPart `json:"parts"`
+	UploadRef
+	Parts []objects.CompletedPart `json:"parts"`
 }
 
 func (s *Server) multipartComplete(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartComplete)
 	var req CompleteRequest
-	g, svc, err := a.authorizeGrant(&req, grant.Write)
+	a, err := s.beginObject(c, audit.ActionMultipartComplete, &req, grant.Write)
 	if err != nil {
 		return err
 	}
 	var done objects.CompletedUpload
 	err = a.change(func() (err error) {
-		done, err = svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
-			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: g.MaxObjectSize,
+		done, err = a.svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
+			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: a.grant.MaxObjectSize,
 			NoReplace: !a.mayReplace(),
 		})
 		a.ev.Bytes, a.ev.ETag = done.Size, done.ETag
@@ -150,19 +137,22 @@ func (s *Server) multipartComplete(c echo.Context) error {
 
 // AbortRequest discards a multipart upload.
 type AbortRequest struct {
+	UploadRef
+}
+
+// UploadRef names a started multipart upload.
+type UploadRef struct {
 	ObjectRef
 	UploadID string `json:"uploadId"`
 }
 
 func (s *Server) multipartAbort(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartAbort)
 	var req AbortRequest
-	_, svc, err := a.authorizeObject(&req, grant.Write)
+	a, err := s.beginObject(c, audit.ActionMultipartAbort, &req, grant.Write)
 	if err != nil {
 		return err
 	}
-	err = a.change(func() error { return svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID) })
-	if err != nil {
+	if err := a.change(func() error { return a.svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID) }); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

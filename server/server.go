@@ -131,17 +131,11 @@ func New(o Options) (*echo.Echo, error) {
 	api := e.Group("/api/v1", auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
 	api.GET("/list", s.list)
-	api.POST("/uploads", s.upload)
-	api.POST("/uploads/post", s.uploadPost)
-	api.POST("/uploads/confirm", s.uploadConfirm)
-	api.POST("/multipart", s.multipartCreate)
-	api.POST("/multipart/parts", s.multipartSignParts)
-	api.GET("/multipart/parts", s.multipartListParts)
-	api.POST("/multipart/complete", s.multipartComplete)
-	api.POST("/multipart/abort", s.multipartAbort)
 	api.POST("/downloads", s.download)
 	api.DELETE("/objects", s.deleteObject)
 	api.GET("/audit/events", s.auditEvents)
+	s.uploadRoutes(api.Group("/uploads"))
+	s.multipartRoutes(api.Group("/multipart"))
 	return e, nil
 }
 

@@ -30,30 +30,24 @@ type UploadResponse struct {
 	Created bool                      `json:"created,omitempty"`
 }
 
+// uploadRoutes registers /uploads: a presigned PUT, a presigned form, and
+// the confirmation of either.
+func (s *Server) uploadRoutes(g *echo.Group) {
+	g.POST("", s.upload)
+	g.POST("/post", s.uploadPost)
+	g.POST("/confirm", s.uploadConfirm)
+}
+
 func (s *Server) upload(c echo.Context) error {
-	a := s.begin(c, audit.ActionUpload)
 	var req UploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	g, err := a.uploadTarget(&req)
-	if err != nil {
-		return err
-	}
-	if req.Size < 0 {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", req.Size))
-	}
-	if err := a.checkUpload(g, req.ContentType, req.Size); err != nil {
-		return err
-	}
-	svc, err := a.service()
+	a, err := s.beginUpload(c, audit.ActionUpload, &req)
 	if err != nil {
 		return err
 	}
 	noReplace := !a.mayReplace()
 	if req.Size == 0 {
 		err := a.change(func() error {
-			info, err := svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType, noReplace)
+			info, err := a.svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType, noReplace)
 			a.ev.ETag = info.ETag
 			return err
 		})
@@ -62,9 +56,9 @@ func (s *Server) upload(c echo.Context) error {
 		}
 		return c.JSON(http.StatusCreated, UploadResponse{Bucket: req.Bucket, Key: req.Key, Created: true})
 	}
-	pr, err := svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
+	pr, err := a.svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, ContentLength: req.Size,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil, NoReplace: noReplace,
+		MaxObjectSize: a.grant.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil, NoReplace: noReplace,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -94,25 +88,14 @@ type PostUploadResponse struct {
 }
 
 func (s *Server) uploadPost(c echo.Context) error {
-	a := s.begin(c, audit.ActionUpload)
 	var req PostUploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	g, err := a.uploadTarget(&UploadRequest{ObjectRef: req.ObjectRef, ContentType: req.ContentType})
+	a, err := s.beginUpload(c, audit.ActionUpload, &req)
 	if err != nil {
 		return err
 	}
-	if err := a.checkUpload(g, req.ContentType, 0); err != nil {
-		return err
-	}
-	svc, err := a.service()
-	if err != nil {
-		return err
-	}
-	form, err := svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
+	form, err := a.svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil, NoReplace: !a.mayReplace(),
+		MaxObjectSize: a.grant.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil, NoReplace: !a.mayReplace(),
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -140,12 +123,12 @@ type ObjectInfo struct {
 }
 
 func (s *Server) uploadConfirm(c echo.Context) error {
-	a := s.begin(c, audit.ActionUploadConfirm)
 	var req ObjectRequest
-	g, _, info, err := a.headObject(&req, grant.Write)
+	a, info, err := s.beginHead(c, audit.ActionUploadConfirm, &req, grant.Write)
 	if err != nil {
 		return err
 	}
+	g := a.grant
 	// A form upload is bounded by its policy, not by these checks; a
 	// violation found here is recorded as a failed upload for review.
 	if g.MaxObjectSize > 0 && info.Size > g.MaxObjectSize {

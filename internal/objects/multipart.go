@@ -39,20 +39,11 @@ type MultipartUpload struct {
 // key, SSE-KMS (parts then need no encryption headers).
 func (s *Service) CreateMultipartUpload(ctx context.Context, in MultipartRequest) (MultipartUpload, error) {
 	const op = "CreateMultipartUpload"
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, true, in.Size, in.MaxObjectSize); err != nil {
+		return MultipartUpload{}, err
+	}
 	ctx, cancel := s.deadline(ctx)
 	defer cancel()
-	if err := validateObject(op, in.Bucket, in.Key); err != nil {
-		return MultipartUpload{}, err
-	}
-	if err := validateContentType(op, in.ContentType, true); err != nil {
-		return MultipartUpload{}, err
-	}
-	if in.Size < 0 {
-		return MultipartUpload{}, invalid(op, "size %d is negative", in.Size)
-	}
-	if err := checkObjectSize(op, in.Size, in.MaxObjectSize); err != nil {
-		return MultipartUpload{}, err
-	}
 	input := &s3.CreateMultipartUploadInput{
 		Bucket:      aws.String(in.Bucket),
 		Key:         aws.String(in.Key),
@@ -222,11 +213,11 @@ type CompletedUpload struct {
 // left as it was, so the client can fix and retry, or abort.
 func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteRequest) (CompletedUpload, error) {
 	const op = "CompleteMultipartUpload"
-	ctx, cancel := s.deadline(ctx)
-	defer cancel()
 	if err := validateUpload(op, in.Bucket, in.Key, in.UploadID); err != nil {
 		return CompletedUpload{}, err
 	}
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	listed, err := s.ListParts(ctx, in.Bucket, in.Key, in.UploadID)
 	if err != nil {
 		e := fromSDK(op, err)

@@ -74,10 +74,7 @@ func (s *Service) PutEmptyObject(ctx context.Context, bucket, key, contentType s
 	const op = "PutEmptyObject"
 	ctx, cancel := s.deadline(ctx)
 	defer cancel()
-	if err := validateObject(op, bucket, key); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := validateContentType(op, contentType, true); err != nil {
+	if err := validateWrite(op, bucket, key, contentType, true, 0, 0); err != nil {
 		return ObjectInfo{}, err
 	}
 	in := s.putInput(bucket, key, contentType, 0, noReplace)

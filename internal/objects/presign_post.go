@@ -74,14 +74,8 @@ func (p PresignedPost) LogValue() slog.Value { return slog.StringValue(p.String(
 // credential scoping it is signed with p's scoped session.
 func (s *Service) PresignPost(ctx context.Context, p grant.Principal, in PostRequest) (PresignedPost, error) {
 	const op = "PresignPost"
-	if err := validateObject(op, in.Bucket, in.Key); err != nil {
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, false, 0, in.MaxObjectSize); err != nil {
 		return PresignedPost{}, err
-	}
-	if err := validateContentType(op, in.ContentType, false); err != nil {
-		return PresignedPost{}, err
-	}
-	if in.MaxObjectSize < 0 {
-		return PresignedPost{}, invalid(op, "maximum object size %d is negative", in.MaxObjectSize)
 	}
 	if in.NoReplace {
 		if err := s.absent(ctx, op, in.Bucket, in.Key); err != nil {

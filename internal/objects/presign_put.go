@@ -40,17 +40,11 @@ type PutRequest struct {
 // session, so S3 refuses it unless p's grants allow the upload.
 func (s *Service) PresignPut(ctx context.Context, p grant.Principal, in PutRequest) (PresignedRequest, error) {
 	const op = "PresignPut"
-	if err := validateObject(op, in.Bucket, in.Key); err != nil {
-		return PresignedRequest{}, err
-	}
-	if err := validateContentType(op, in.ContentType, true); err != nil {
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, true, in.ContentLength, in.MaxObjectSize); err != nil {
 		return PresignedRequest{}, err
 	}
 	if in.ContentLength < 1 {
 		return PresignedRequest{}, invalid(op, "content length %d: a presigned PUT uploads 1 byte or more; use PutEmptyObject for an empty object", in.ContentLength)
-	}
-	if err := checkObjectSize(op, in.ContentLength, in.MaxObjectSize); err != nil {
-		return PresignedRequest{}, err
 	}
 	if in.ContentLength > MaxSinglePutSize {
 		return PresignedRequest{}, tooLarge(op, "%d bytes exceed the %d bytes of a single PUT; use a multipart upload", in.ContentLength, MaxSinglePutSize)

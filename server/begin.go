@@ -1,0 +1,106 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/objects"
+)
+
+// The starts of the object handlers. Each takes, in this order, the steps
+// that may refuse: read the request, validate the key, ask the index, look
+// up the deciding grant, resolve the connection's service. The step that
+// refuses records the attempt; on success the attempt holds svc and grant.
+
+// beginObject starts a handler whose JSON body (req) names one object,
+// needing perm on it.
+func (s *Server) beginObject(c echo.Context, action string, req objectRequest, perm grant.Permission) (*attempt, error) {
+	a := s.begin(c, action)
+	if err := a.bind(req); err != nil {
+		return a, err
+	}
+	ref := req.objectRef()
+	if err := a.authorize(ref.Connection, ref.Bucket, ref.Key, perm); err != nil {
+		return a, err
+	}
+	return a, a.resolve()
+}
+
+// beginQuery starts a handler whose query (connection, bucket, key) names
+// one object, needing perm on it.
+func (s *Server) beginQuery(c echo.Context, action string, perm grant.Permission) (*attempt, error) {
+	a := s.begin(c, action)
+	if err := a.authorize(c.QueryParam("connection"), c.QueryParam("bucket"), c.QueryParam("key"), perm); err != nil {
+		return a, err
+	}
+	return a, a.resolve()
+}
+
+// beginHead is beginObject followed by a HEAD of the object, whose size and
+// ETag the event then carries (so that a missing object is a 404 here).
+func (s *Server) beginHead(c echo.Context, action string, req objectRequest, perm grant.Permission) (*attempt, objects.ObjectInfo, error) {
+	a, err := s.beginObject(c, action, req, perm)
+	if err != nil {
+		return a, objects.ObjectInfo{}, err
+	}
+	info, err := a.svc.HeadObject(a.ctx(), a.ev.Bucket, a.ev.Key)
+	if err != nil {
+		return a, info, a.failObjects(err)
+	}
+	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
+	return a, info, nil
+}
+
+// uploadRequest is a request body that asks to upload one object.
+type uploadRequest interface{ upload() UploadRequest }
+
+func (u *UploadRequest) upload() UploadRequest { return *u }
+
+func (p *PostUploadRequest) upload() UploadRequest {
+	return UploadRequest{ObjectRef: p.ObjectRef, ContentType: p.ContentType}
+}
+
+// beginUpload starts every upload the same way: beginObject's steps for a
+// write, then the deciding grant's limits on the announced size (when
+// known, > 0) and content type.
+func (s *Server) beginUpload(c echo.Context, action string, req uploadRequest) (*attempt, error) {
+	a := s.begin(c, action)
+	if err := a.bind(req); err != nil {
+		return a, err
+	}
+	up := req.upload()
+	a.ev.Bytes = max(up.Size, 0)
+	if err := a.authorize(up.Connection, up.Bucket, up.Key, grant.Write); err != nil {
+		return a, err
+	}
+	if up.Size < 0 {
+		return a, a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", up.Size))
+	}
+	if err := a.checkUpload(a.grant, up.ContentType, up.Size); err != nil {
+		return a, err
+	}
+	return a, a.resolve()
+}
+
+// authorize names the attempt's object, validates it, asks the index for
+// perm and looks up the deciding grant.
+func (a *attempt) authorize(connection, bucket, key string, perm grant.Permission) error {
+	a.on(connection, bucket, key)
+	if err := a.checkObject(); err != nil {
+		return err
+	}
+	d, err := a.decide(perm)
+	if err != nil {
+		return err
+	}
+	a.grant, err = a.decidingGrant(d, perm)
+	return err
+}
+
+// resolve resolves the attempt's connection into its service.
+func (a *attempt) resolve() (err error) {
+	a.svc, err = a.service()
+	return err
+}
