@@ -14,9 +14,27 @@ import (
 // up the deciding grant, resolve the connection's service. The step that
 // refuses records the attempt; on success the attempt holds svc and grant.
 
-// beginObject starts a handler whose JSON body (req) names one object,
-// needing perm on it.
-func (s *Server) beginObject(c echo.Context, action string, req objectRequest, perm grant.Permission) (*attempt, error) {
+// objectBody is a pointer to a request body, a T, that names one object.
+type objectBody[T any] interface {
+	*T
+	objectRef() *ObjectRef
+}
+
+// uploadBody is a pointer to a request body, a T, that asks to upload.
+type uploadBody[T any] interface {
+	*T
+	upload() UploadRequest
+}
+
+// beginObject starts a handler whose JSON body, a T, names one object,
+// needing perm on it; it returns the body read.
+func beginObject[T any, P objectBody[T]](s *Server, c echo.Context, action string, perm grant.Permission) (*attempt, P, error) {
+	req := P(new(T))
+	a, err := s.startObject(c, action, req, perm)
+	return a, req, err
+}
+
+func (s *Server) startObject(c echo.Context, action string, req objectRequest, perm grant.Permission) (*attempt, error) {
 	a := s.begin(c, action)
 	if err := a.bind(req); err != nil {
 		return a, err
@@ -40,17 +58,17 @@ func (s *Server) beginQuery(c echo.Context, action string, perm grant.Permission
 
 // beginHead is beginObject followed by a HEAD of the object, whose size and
 // ETag the event then carries (so that a missing object is a 404 here).
-func (s *Server) beginHead(c echo.Context, action string, req objectRequest, perm grant.Permission) (*attempt, objects.ObjectInfo, error) {
-	a, err := s.beginObject(c, action, req, perm)
+func beginHead[T any, P objectBody[T]](s *Server, c echo.Context, action string, perm grant.Permission) (*attempt, P, objects.ObjectInfo, error) {
+	a, req, err := beginObject[T, P](s, c, action, perm)
 	if err != nil {
-		return a, objects.ObjectInfo{}, err
+		return a, req, objects.ObjectInfo{}, err
 	}
 	info, err := a.svc.HeadObject(a.ctx(), a.ev.Bucket, a.ev.Key)
 	if err != nil {
-		return a, info, a.failObjects(err)
+		return a, req, info, a.failObjects(err)
 	}
 	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
-	return a, info, nil
+	return a, req, info, nil
 }
 
 // uploadRequest is a request body that asks to upload one object.
@@ -65,7 +83,13 @@ func (p *PostUploadRequest) upload() UploadRequest {
 // beginUpload starts every upload the same way: beginObject's steps for a
 // write, then the deciding grant's limits on the announced size (when
 // known, > 0) and content type.
-func (s *Server) beginUpload(c echo.Context, action string, req uploadRequest) (*attempt, error) {
+func beginUpload[T any, P uploadBody[T]](s *Server, c echo.Context, action string) (*attempt, P, error) {
+	req := P(new(T))
+	a, err := s.startUpload(c, action, req)
+	return a, req, err
+}
+
+func (s *Server) startUpload(c echo.Context, action string, req uploadRequest) (*attempt, error) {
 	a := s.begin(c, action)
 	if err := a.bind(req); err != nil {
 		return a, err

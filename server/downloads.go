@@ -28,8 +28,7 @@ type DownloadResponse struct {
 // size and ETag, and a missing object is a 404 here rather than at S3),
 // then signs the GET.
 func (s *Server) download(c echo.Context) error {
-	var req DownloadRequest
-	a, info, err := s.beginHead(c, audit.ActionDownload, &req, grant.Read)
+	a, req, info, err := beginHead[DownloadRequest](s, c, audit.ActionDownload, grant.Read)
 	if err != nil {
 		return err
 	}

@@ -17,19 +17,8 @@ type MultipartResponse struct {
 	Plan *objects.PartPlan `json:"plan,omitempty"`
 }
 
-// multipartRoutes registers /multipart: create, sign and list parts,
-// complete, abort.
-func (s *Server) multipartRoutes(g *echo.Group) {
-	g.POST("", s.multipartCreate)
-	g.POST("/parts", s.multipartSignParts)
-	g.GET("/parts", s.multipartListParts)
-	g.POST("/complete", s.multipartComplete)
-	g.POST("/abort", s.multipartAbort)
-}
-
 func (s *Server) multipartCreate(c echo.Context) error {
-	var req UploadRequest
-	a, err := s.beginUpload(c, audit.ActionMultipartCreate, &req)
+	a, req, err := beginUpload[UploadRequest](s, c, audit.ActionMultipartCreate)
 	if err != nil {
 		return err
 	}
@@ -66,8 +55,7 @@ type PartsResponse struct {
 }
 
 func (s *Server) multipartSignParts(c echo.Context) error {
-	var req PartsRequest
-	a, err := s.beginObject(c, audit.ActionMultipartParts, &req, grant.Write)
+	a, req, err := beginObject[PartsRequest](s, c, audit.ActionMultipartParts, grant.Write)
 	if err != nil {
 		return err
 	}
@@ -115,8 +103,7 @@ type CompleteRequest struct {
 }
 
 func (s *Server) multipartComplete(c echo.Context) error {
-	var req CompleteRequest
-	a, err := s.beginObject(c, audit.ActionMultipartComplete, &req, grant.Write)
+	a, req, err := beginObject[CompleteRequest](s, c, audit.ActionMultipartComplete, grant.Write)
 	if err != nil {
 		return err
 	}
@@ -147,8 +134,7 @@ type UploadRef struct {
 }
 
 func (s *Server) multipartAbort(c echo.Context) error {
-	var req AbortRequest
-	a, err := s.beginObject(c, audit.ActionMultipartAbort, &req, grant.Write)
+	a, req, err := beginObject[AbortRequest](s, c, audit.ActionMultipartAbort, grant.Write)
 	if err != nil {
 		return err
 	}

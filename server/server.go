@@ -134,8 +134,16 @@ func New(o Options) (*echo.Echo, error) {
 	api.POST("/downloads", s.download)
 	api.DELETE("/objects", s.deleteObject)
 	api.GET("/audit/events", s.auditEvents)
-	s.uploadRoutes(api.Group("/uploads"))
-	s.multipartRoutes(api.Group("/multipart"))
+	up := api.Group("/uploads")
+	up.POST("", s.upload)
+	up.POST("/post", s.uploadPost)
+	up.POST("/confirm", s.uploadConfirm)
+	mp := api.Group("/multipart")
+	mp.POST("", s.multipartCreate)
+	mp.POST("/parts", s.multipartSignParts)
+	mp.GET("/parts", s.multipartListParts)
+	mp.POST("/complete", s.multipartComplete)
+	mp.POST("/abort", s.multipartAbort)
 	return e, nil
 }
 

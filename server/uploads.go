@@ -30,17 +30,8 @@ type UploadResponse struct {
 	Created bool                      `json:"created,omitempty"`
 }
 
-// uploadRoutes registers /uploads: a presigned PUT, a presigned form, and
-// the confirmation of either.
-func (s *Server) uploadRoutes(g *echo.Group) {
-	g.POST("", s.upload)
-	g.POST("/post", s.uploadPost)
-	g.POST("/confirm", s.uploadConfirm)
-}
-
 func (s *Server) upload(c echo.Context) error {
-	var req UploadRequest
-	a, err := s.beginUpload(c, audit.ActionUpload, &req)
+	a, req, err := beginUpload[UploadRequest](s, c, audit.ActionUpload)
 	if err != nil {
 		return err
 	}
@@ -88,8 +79,7 @@ type PostUploadResponse struct {
 }
 
 func (s *Server) uploadPost(c echo.Context) error {
-	var req PostUploadRequest
-	a, err := s.beginUpload(c, audit.ActionUpload, &req)
+	a, req, err := beginUpload[PostUploadRequest](s, c, audit.ActionUpload)
 	if err != nil {
 		return err
 	}
@@ -123,8 +113,7 @@ type ObjectInfo struct {
 }
 
 func (s *Server) uploadConfirm(c echo.Context) error {
-	var req ObjectRequest
-	a, info, err := s.beginHead(c, audit.ActionUploadConfirm, &req, grant.Write)
+	a, req, info, err := beginHead[ObjectRequest](s, c, audit.ActionUploadConfirm, grant.Write)
 	if err != nil {
 		return err
 	}

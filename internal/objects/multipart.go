@@ -272,15 +272,6 @@ func (s *Service) AbortMultipartUpload(ctx context.Context, bucket, key, uploadI
 	return nil
 }
 
-// ifNoneMatch is the If-None-Match of a write that must not replace an
-// object, nil otherwise.
-func ifNoneMatch(noReplace bool) *string {
-	if noReplace {
-		return aws.String("*")
-	}
-	return nil
-}
-
 func validateUpload(op, bucket, key, uploadID string) *Error {
 	if err := validateObject(op, bucket, key); err != nil {
 		return err
