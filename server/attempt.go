@@ -49,6 +49,22 @@ func (s *Server) begin(c echo.Context, action string) *attempt {
 	}
 }
 
+// actionAuthenticate is the action of a request refused by authentication.
+const actionAuthenticate = "authenticate"
+
+// auditRefusals records each refusal auth.Audited marks (identity headers
+// passed through the trusted proxy) as one blocked attempt. It wraps
+// auth.Middleware, whose refusal means no handler began an attempt.
+func (s *Server) auditRefusals(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if ae, ok := auth.Audited(err); ok {
+			return s.begin(c, actionAuthenticate).refuse(newAPIError(ae.Status, ae.Code, "%s", ae.Reason))
+		}
+		return err
+	}
+}
+
 func (a *attempt) ctx() context.Context { return a.c.Request().Context() }
 
 // on names what the attempt is about.

@@ -113,9 +113,9 @@ func New(o Options) (*echo.Echo, error) {
 	}
 	// The API description is for callers only: nothing but health, readiness
 	// and metrics is served anonymously.
-	registerDocs(e.Group("", auth.Middleware(o.Auth)))
+	registerDocs(e.Group("", s.auditRefusals, auth.Middleware(o.Auth)))
 
-	api := e.Group("/api/v1", auth.Middleware(o.Auth))
+	api := e.Group("/api/v1", s.auditRefusals, auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
 	api.GET("/list", s.list)
 	api.POST("/uploads", s.upload)
