@@ -21,10 +21,11 @@ type attempt struct {
 	c  echo.Context
 	p  grant.Principal
 	ev audit.Event
-	// svc and grant are the connection's service and the deciding grant,
-	// once an object handler's start resolved them (see begin.go).
-	svc   *objects.Service
-	grant grant.Grant
+	// svc and limits are the connection's service and the deciding grant's
+	// limits and end, once an object handler's start resolved them (see
+	// begin.go).
+	svc    *objects.Service
+	limits authz.UploadLimits
 }
 
 // begin starts the attempt of an authenticated request.
@@ -44,6 +45,22 @@ func (s *Server) begin(c echo.Context, action string) *attempt {
 			UserAgent: r.UserAgent(),
 			Action:    action,
 		},
+	}
+}
+
+// actionAuthenticate is the action of a request refused by authentication.
+const actionAuthenticate = "authenticate"
+
+// auditRefusals records each refusal auth.Audited marks (identity headers
+// passed through the trusted proxy) as one blocked attempt. It wraps
+// auth.Middleware, whose refusal means no handler began an attempt.
+func (s *Server) auditRefusals(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if ae, ok := auth.Audited(err); ok {
+			return s.begin(c, actionAuthenticate).refuse(newAPIError(ae.Status, ae.Code, "%s", ae.Reason))
+		}
+		return err
 	}
 }
 
@@ -97,15 +114,13 @@ func (a *attempt) succeed(o audit.Outcome) error {
 	return a.record(audit.DecisionAllowed, o)
 }
 
-// decide asks the index whether the caller has perm on the attempt's key,
-// and refuses the attempt if not.
-func (a *attempt) decide(perm grant.Permission) (authz.Decision, error) {
-	d := a.s.opts.Index.Decide(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+// decided notes the decision d on perm in the event and refuses a denial.
+func (a *attempt) decided(d authz.Decision, perm grant.Permission) error {
 	a.ev.Reason, a.ev.Grant = string(d.Reason), d.Grant
 	if d.Allowed {
-		return d, nil
+		return nil
 	}
-	return d, a.refuse(denial(d.Reason, d.Detail, perm, a.ev.Bucket+"/"+a.ev.Key))
+	return a.refuse(denial(d.Reason, d.Detail, perm, a.ev.Bucket+"/"+a.ev.Key))
 }
 
 // denial is the answer to a refused decision.

@@ -102,25 +102,23 @@ func (s *Server) startUpload(c echo.Context, action string, req uploadRequest) (
 	if up.Size < 0 {
 		return a, a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", up.Size))
 	}
-	if err := a.checkUpload(a.grant, up.ContentType, up.Size); err != nil {
+	if err := a.checkUpload(a.limits, up.ContentType, up.Size); err != nil {
 		return a, err
 	}
 	return a, a.resolve()
 }
 
-// authorize names the attempt's object, validates it, asks the index for
-// perm and looks up the deciding grant.
+// authorize names the attempt's object, validates it and asks the index
+// for perm; the index hands out the deciding grant's limits and end with
+// the decision, so nothing is read back.
 func (a *attempt) authorize(connection, bucket, key string, perm grant.Permission) error {
 	a.on(connection, bucket, key)
 	if err := a.checkObject(); err != nil {
 		return err
 	}
-	d, err := a.decide(perm)
-	if err != nil {
-		return err
-	}
-	a.grant, err = a.decidingGrant(d, perm)
-	return err
+	d, limits := a.s.opts.Index.DecideLimits(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+	a.limits = limits
+	return a.decided(d, perm)
 }
 
 // resolve resolves the attempt's connection into its service.

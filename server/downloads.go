@@ -33,7 +33,7 @@ func (s *Server) download(c echo.Context) error {
 		return err
 	}
 	pr, err := a.svc.PresignGet(a.ctx(), a.p, objects.GetRequest{
-		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil,
+		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil,
 	})
 	if err != nil {
 		return a.failObjects(err)

@@ -1,49 +1,26 @@
 package server
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/grant"
 )
-
-// decidingGrant returns the deciding grant of an allowed perm, for its
-// upload limits and its end (validUntil). The index keeps only the grant's
-// ID, so the grant is looked up; one deleted since the decision refuses the
-// attempt.
-func (a *attempt) decidingGrant(d authz.Decision, perm grant.Permission) (grant.Grant, error) {
-	if a.s.opts.Grants == nil {
-		return grant.Grant{}, nil
-	}
-	g, err := a.s.opts.Grants(a.ctx(), d.Grant)
-	switch {
-	case errors.Is(err, ErrGrantGone):
-		a.ev.Grant = ""
-		return grant.Grant{}, a.refuse(denial(authz.ReasonNoGrant, "", perm, a.ev.Bucket+"/"+a.ev.Key))
-	case err != nil:
-		a.s.log.Error("grant lookup failed", "grant", d.Grant, "requestId", a.ev.RequestID, "error", bounded(err.Error()))
-		return grant.Grant{}, a.refuse(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
-			"the grant %s could not be read; try again later", d.Grant))
-	}
-	return g, nil
-}
 
 // checkUpload applies the grant's maxObjectSize to size (when known, > 0)
 // and its allowedContentTypes to contentType.
-func (a *attempt) checkUpload(g grant.Grant, contentType string, size int64) error {
+func (a *attempt) checkUpload(g authz.UploadLimits, contentType string, size int64) error {
 	if g.MaxObjectSize > 0 && size > g.MaxObjectSize {
 		return a.refuse(newAPIError(http.StatusRequestEntityTooLarge, ReasonTooLarge,
-			"%s is %d bytes; grant %s allows at most %d bytes per object", a.ev.Key, size, g.ID(), g.MaxObjectSize))
+			"%s is %d bytes; grant %s allows at most %d bytes per object", a.ev.Key, size, g.Grant, g.MaxObjectSize))
 	}
 	if len(g.AllowedContentTypes) == 0 {
 		return nil
 	}
 	if !contentTypeAllowed(contentType, g.AllowedContentTypes) {
 		return a.refuse(newAPIError(http.StatusUnsupportedMediaType, ReasonContentTypeNotAllowed,
-			"content type %q is not allowed for %s; grant %s allows %s", contentType, a.ev.Key, g.ID(), strings.Join(g.AllowedContentTypes, ", ")))
+			"content type %q is not allowed for %s; grant %s allows %s", contentType, a.ev.Key, g.Grant, strings.Join(g.AllowedContentTypes, ", ")))
 	}
 	return nil
 }

@@ -33,7 +33,7 @@ func (s *Server) multipartCreate(c echo.Context) error {
 	var up objects.MultipartUpload
 	err = a.change(func() (err error) {
 		up, err = a.svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
-			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.grant.MaxObjectSize,
+			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.limits.MaxObjectSize,
 		})
 		return err
 	})
@@ -61,7 +61,7 @@ func (s *Server) multipartSignParts(c echo.Context) error {
 	}
 	parts, err := a.svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
 		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
-		NotAfter: a.grant.ValidUntil, MaxObjectSize: a.grant.MaxObjectSize,
+		NotAfter: a.limits.ValidUntil, MaxObjectSize: a.limits.MaxObjectSize,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -110,7 +110,7 @@ func (s *Server) multipartComplete(c echo.Context) error {
 	var done objects.CompletedUpload
 	err = a.change(func() (err error) {
 		done, err = a.svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
-			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: a.grant.MaxObjectSize,
+			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: a.limits.MaxObjectSize,
 			NoReplace: !a.mayReplace(),
 		})
 		a.ev.Bytes, a.ev.ETag = done.Size, done.ETag

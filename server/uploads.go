@@ -49,7 +49,7 @@ func (s *Server) upload(c echo.Context) error {
 	}
 	pr, err := a.svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, ContentLength: req.Size,
-		MaxObjectSize: a.grant.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil, NoReplace: noReplace,
+		MaxObjectSize: a.limits.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil, NoReplace: noReplace,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -85,7 +85,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 	}
 	form, err := a.svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType,
-		MaxObjectSize: a.grant.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.grant.ValidUntil, NoReplace: !a.mayReplace(),
+		MaxObjectSize: a.limits.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil, NoReplace: !a.mayReplace(),
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -117,16 +117,16 @@ func (s *Server) uploadConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g := a.grant
+	g := a.limits
 	// A form upload is bounded by its policy, not by these checks; a
 	// violation found here is recorded as a failed upload for review.
 	if g.MaxObjectSize > 0 && info.Size > g.MaxObjectSize {
 		return a.fail(newAPIError(http.StatusRequestEntityTooLarge, ReasonTooLarge,
-			"%s is %d bytes; grant %s allows at most %d bytes per object", req.Key, info.Size, g.ID(), g.MaxObjectSize))
+			"%s is %d bytes; grant %s allows at most %d bytes per object", req.Key, info.Size, g.Grant, g.MaxObjectSize))
 	}
 	if len(g.AllowedContentTypes) > 0 && !contentTypeAllowed(info.ContentType, g.AllowedContentTypes) {
 		return a.fail(newAPIError(http.StatusUnsupportedMediaType, ReasonContentTypeNotAllowed,
-			"%s has content type %q, which grant %s does not allow", req.Key, info.ContentType, g.ID()))
+			"%s has content type %q, which grant %s does not allow", req.Key, info.ContentType, g.Grant))
 	}
 	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err

@@ -57,8 +57,9 @@ type Grant struct {
 	MaxObjectSize int64
 	// AllowedContentTypes limits uploads; empty means any.
 	AllowedContentTypes []string
-	// ValidUntil is when the grant stops authorizing; zero means never.
-	// Presigned URLs signed under the grant expire by then.
+	// ValidUntil is when the grant stops authorizing; zero means never. The
+	// index holds only grants inside their window; this tells how long that
+	// lasts, e.g. so that a presigned URL need not outlive its grant.
 	ValidUntil time.Time
 }
 
