@@ -12,5 +12,6 @@
 // effect agree with authz.Index.Decide: the property test checks it on random
 // grant sets.
 //
-// The package is pure: it imports internal/keys and internal/grant only.
+// The package is pure: it imports internal/keys, internal/grant and
+// internal/authz only.
 package accessreview

@@ -1,12 +1,11 @@
 package accessreview
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/keys"
 )
 
 // Statuses an Entry has besides the PrefixGrant reasons (Ready, Expired,
@@ -43,42 +42,24 @@ type Entry struct {
 	LastTransition time.Time
 }
 
-// checked returns e with InEffect cleared and Status StatusInvalid when the
-// authorization index would refuse its grant, so that a review never claims
-// access the index does not give.
-func (e Entry) checked() Entry {
-	if err := checkGrant(&e.Grant); err != nil {
-		msg := err.Error()
-		if e.Status != "" && e.Status != StatusReady {
-			msg = fmt.Sprintf("%s; %s: %s", msg, e.Status, e.Message)
+// checkedEntries returns entries with InEffect cleared and Status
+// StatusInvalid where the authorization index refuses the grant (a malformed
+// bucket, prefix or subject), so that a review never claims access the index
+// does not give. The index's own rules judge (authz.ValidateGrant), so they cannot
+// drift apart.
+func checkedEntries(entries []Entry) []Entry {
+	out := make([]Entry, len(entries))
+	for i, e := range entries {
+		if err := authz.ValidateGrant(e.Grant); err != nil {
+			msg := err.Error()
+			if e.Status != "" && e.Status != StatusReady {
+				msg = fmt.Sprintf("%s; %s: %s", msg, e.Status, e.Message)
+			}
+			e.InEffect, e.Status, e.Message = false, StatusInvalid, msg
 		}
-		e.InEffect, e.Status, e.Message = false, StatusInvalid, msg
+		out[i] = e
 	}
-	return e
-}
-
-// checkGrant applies the index's rules for the grants it accepts.
-func checkGrant(g *grant.Grant) error {
-	if g.Namespace == "" || g.Name == "" {
-		return errors.New("the grant has no namespace or name")
-	}
-	if g.Connection == "" {
-		return errors.New("the grant has no connection")
-	}
-	if err := keys.ValidateBucket(g.Bucket); err != nil {
-		return err
-	}
-	if g.Prefix != "" {
-		if err := keys.ValidatePrefix(g.Prefix); err != nil {
-			return err
-		}
-	}
-	for _, s := range g.Subjects {
-		if err := checkSubject(s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return out
 }
 
 // checkSubject accepts a User or Group with a name.

@@ -163,8 +163,7 @@ func Select(entries []Entry, q Query) ([]Row, error) {
 		return nil, err
 	}
 	rows := []Row{}
-	for i := range entries {
-		e := entries[i].checked()
+	for _, e := range checkedEntries(entries) {
 		if !q.selectsGrant(&e) {
 			continue
 		}

@@ -40,6 +40,9 @@ func Offline(set *manifest.Set, operatorNamespace string, now time.Time) []acces
 		})
 		e := baseEntry(pg)
 		e.InEffect, e.Status, e.Message = res.Ready, res.Reason, res.Message
+		if _, err := convert.Grant(pg); err != nil {
+			e.InEffect, e.Status, e.Message = false, accessreview.StatusInvalid, err.Error()
+		}
 		out = append(out, e)
 	}
 	return out
