@@ -10,9 +10,10 @@ import (
 )
 
 // The starts of the object handlers. Each takes, in this order, the steps
-// that may refuse: read the request, validate the key, ask the index, look
-// up the deciding grant, resolve the connection's service. The step that
-// refuses records the attempt; on success the attempt holds svc and grant.
+// that may refuse: read the request, validate the key, ask the index (which
+// hands out the deciding grant's limits with its decision), resolve the
+// connection's service. The step that refuses records the attempt; on
+// success the attempt holds svc and limits.
 
 // objectBody is a pointer to a request body, a T, that names one object.
 type objectBody[T any] interface {

@@ -60,8 +60,11 @@ func (a *attempt) objectsError(err error) *apiError {
 		return newAPIError(http.StatusPreconditionFailed, ReasonAlreadyExists,
 			"%s already exists; your grant does not allow replacing files", a.ev.Key)
 	case objects.KindTimeout:
-		return newAPIError(http.StatusGatewayTimeout, string(objects.KindTimeout),
-			"the storage behind connection %s did not answer in time; try again later", a.ev.Connection)
+		msg := "the storage behind connection %s did not answer in time; try again later"
+		if a.ev.Outcome == audit.OutcomePending {
+			msg += " (the change may or may not have been made)"
+		}
+		return newAPIError(http.StatusGatewayTimeout, string(objects.KindTimeout), msg, a.ev.Connection)
 	}
 	return objectsError(err)
 }
