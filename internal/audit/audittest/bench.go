@@ -3,8 +3,6 @@ package audittest
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -35,7 +33,7 @@ func BenchmarkStore(b *testing.B, open func(b *testing.B) audit.Store) {
 	ctx := context.Background()
 	e := Attempt(1)
 	b.Run("recorder-sequential", func(b *testing.B) {
-		r := benchRecorder(b, open(b))
+		r := NewRecorder(b, audit.Options{Writer: "bench", Store: open(b)})
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := r.Record(ctx, e); err != nil {
@@ -46,7 +44,7 @@ func BenchmarkStore(b *testing.B, open func(b *testing.B) audit.Store) {
 	})
 	for _, writers := range BenchWriters {
 		b.Run(fmt.Sprintf("recorder-parallel-%d", writers), func(b *testing.B) {
-			r := benchRecorder(b, open(b))
+			r := NewRecorder(b, audit.Options{Writer: "bench", Store: open(b)})
 			b.ReportAllocs()
 			b.ResetTimer()
 			var (
@@ -83,17 +81,4 @@ func BenchmarkStore(b *testing.B, open func(b *testing.B) audit.Store) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	})
-}
-
-func benchRecorder(b *testing.B, s audit.Store) *audit.Recorder {
-	b.Helper()
-	r, err := audit.NewRecorder(audit.Options{
-		Writer: "bench", JSON: io.Discard, Store: s,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { r.Close(context.Background()) })
-	return r
 }

@@ -14,8 +14,7 @@ import (
 )
 
 func TestSchema(t *testing.T) {
-	srv := postgresserver.Start(t)
-	ctx := context.Background()
+	srv, ctx := postgresserver.Start(t), context.Background()
 
 	t.Run("servers starting together", func(t *testing.T) {
 		// Without the migration lock, concurrent CREATE TABLE IF NOT

@@ -7,16 +7,7 @@ import (
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
-	"github.com/s3am/s3-access-manager/internal/audit/audittest"
 )
-
-// TestQueryPlans: the common queries read an index in order instead of
-// sorting the table.
-func TestQueryPlans(t *testing.T) {
-	s, _ := openStore(t)
-	appendN(t, s, rand.New(rand.NewPCG(1, 1)), "w", 50)
-	audittest.CheckPlans(t, s, "INDEX", "TEMP B-TREE")
-}
 
 func TestReadOnly(t *testing.T) {
 	ctx := context.Background()
