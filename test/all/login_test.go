@@ -69,7 +69,16 @@ spec: {connection: minio, bucket: partner-data, prefix: ingest/, permissions: [w
 	if _, err := env.Kubectl(ctx, grant, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot")
+	// The token must be bound to the server's audience alone: a token the API
+	// server would accept is refused.
+	apiToken, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, base+"/api/v1/me", "Bearer "+strings.TrimSpace(apiToken)); code != http.StatusUnauthorized {
+		t.Errorf("/api/v1/me with a ServiceAccount token for the API server's audience: %d %s, want 401", code, body)
+	}
+	token, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot", "--audience", "s3am")
 	if err != nil {
 		t.Fatal(err)
 	}
