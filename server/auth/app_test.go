@@ -28,6 +28,22 @@ type app struct {
 	srv    *httptest.Server
 	stack  *auth.Stack
 	client *http.Client // keeps cookies, does not follow redirects
+	set    *[]*http.Cookie // every cookie the app has set, in order
+}
+
+// cookieRecorder records the cookies the app's answers set.
+type cookieRecorder struct {
+	next http.RoundTripper
+	host string
+	set  *[]*http.Cookie
+}
+
+func (c cookieRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && r.URL.Host == c.host {
+		*c.set = append(*c.set, resp.Cookies()...)
+	}
+	return resp, err
 }
 
 func newSessionKey(t testing.TB) auth.Secret {
@@ -81,10 +97,13 @@ func newApp(t *testing.T, is *oidcissuer.Issuer, kube kubernetes.Interface, conf
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := srv.Client()
+	shared := *srv.Client() // a copy: the server's own client serves other helpers
+	client := &shared
+	set := &[]*http.Cookie{}
+	client.Transport = cookieRecorder{next: client.Transport, host: strings.TrimPrefix(srv.URL, "https://"), set: set}
 	client.Jar = jar
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &app{t: t, e: e, srv: srv, stack: stack, client: client}
+	return &app{t: t, e: e, srv: srv, stack: stack, client: client, set: set}
 }
 
 func whoami(c echo.Context) error {

@@ -39,6 +39,10 @@ func testBrowserLogin(t *testing.T, base string, issuer *oidcissuer.Issuer) {
 	if got := browser.Eval[string](t, tab, `document.cookie.includes('s3am_session') ? 'readable' : 'hidden'`); got != "hidden" {
 		t.Error("the session cookie is readable by scripts")
 	}
+	// Chromium kept the Secure __Host- cookies over http://127.0.0.1.
+	if got := browser.Eval[string](t, tab, `document.cookie.split('; ').some((c) => c.startsWith('__Host-s3am_csrf=')) ? 'kept' : 'dropped'`); got != "kept" {
+		t.Error("the browser dropped the __Host-s3am_csrf cookie")
+	}
 }
 
 // testBearer calls the API with ID tokens of the issuer, as scripts and
