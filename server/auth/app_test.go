@@ -27,7 +27,7 @@ type app struct {
 	e      *echo.Echo // routes may be added before the first request
 	srv    *httptest.Server
 	stack  *auth.Stack
-	client *http.Client // keeps cookies, does not follow redirects
+	client *http.Client    // keeps cookies, does not follow redirects
 	set    *[]*http.Cookie // every cookie the app has set, in order
 }
 
