@@ -155,6 +155,14 @@ func bearer(token string) http.Header {
 	return http.Header{"Authorization": {"Bearer " + token}}
 }
 
+// bearerRequest is a request to the app with the bearer token, for calling
+// an authenticator directly.
+func bearerRequest(token string) *http.Request {
+	r := httptest.NewRequest("GET", "/api/whoami", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	return r
+}
+
 // expectStatus fails unless resp has the status.
 func expectStatus(t testing.TB, resp *http.Response, body string, want int) {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 
@@ -87,8 +86,8 @@ func TestBrowserLogin(t *testing.T) {
 	if sc == nil || !sc.HttpOnly || !sc.Secure || sc.SameSite != http.SameSiteLaxMode || sc.Path != "/" {
 		t.Fatalf("session cookie %+v", sc)
 	}
-	if life := time.Duration(sc.MaxAge) * time.Second; life < 8*time.Hour-time.Minute || life > 8*time.Hour {
-		t.Fatalf("session cookie Max-Age %s, want 8h", life)
+	if life, want := sc.MaxAge, int(auth.DefaultSessionLifetime.Seconds()); life < want-60 || life > want {
+		t.Fatalf("session cookie Max-Age %ds, want %s", life, auth.DefaultSessionLifetime)
 	}
 	if strings.Contains(sc.Value, "alice") || strings.Contains(sc.Value, "team-a") {
 		t.Fatal("session cookie is readable")
@@ -243,6 +242,19 @@ func TestBrowserLoginRejections(t *testing.T) {
 		_ = tr.Body.Close()
 		if tr.StatusCode != http.StatusBadRequest {
 			t.Fatalf("token endpoint accepted a wrong verifier: %d", tr.StatusCode)
+		}
+	})
+
+	t.Run("a login cookie is not a session", func(t *testing.T) {
+		a := newApp(t, is, nil, nil)
+		resp, _ := a.do("GET", "/auth/login", nil)
+		i := slices.IndexFunc(resp.Cookies(), func(c *http.Cookie) bool { return strings.HasPrefix(c.Name, "__Host-s3am_login_") })
+		if i < 0 {
+			t.Fatal("no login cookie")
+		}
+		replayed := http.Header{"Cookie": {auth.SessionCookie + "=" + resp.Cookies()[i].Value}}
+		if status, _, body := proxyGet(t, a.srv.Client(), "GET", a.srv.URL+"/api/whoami", replayed); status != http.StatusUnauthorized {
+			t.Fatalf("the login cookie as a session: %d %s", status, body)
 		}
 	})
 

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -227,12 +226,6 @@ func newRSAKeyCached(t testing.TB, kid string) oidcissuer.Key {
 	k := oidcissuer.NewRSAKey(t, kid)
 	cachedKeys[kid] = k
 	return k
-}
-
-func bearerRequest(token string) *http.Request {
-	r := httptest.NewRequest("GET", "/api/whoami", nil)
-	r.Header.Set("Authorization", "Bearer "+token)
-	return r
 }
 
 func unsignedJWT(header, claims map[string]any, sig string) string {

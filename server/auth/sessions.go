@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -26,11 +25,6 @@ const (
 	hostPrefix     = "__Host-"
 	sessionPurpose = "session"
 )
-
-// InsecureName returns the name a cookie has under
-// SessionConfig.InsecureCookies: without the __Host- prefix, which browsers
-// refuse on cookies that are not Secure.
-func InsecureName(name string) string { return strings.TrimPrefix(name, hostPrefix) }
 
 // clockSkew tolerates replicas whose clocks disagree a little.
 const clockSkew = time.Minute

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
-
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -281,28 +279,6 @@ func TestSessionsDirect(t *testing.T) {
 		}
 		if err := s.Issue(httptest.NewRecorder(), auth.Identity{User: "u", Groups: groups}); err == nil {
 			t.Fatal("issued a session too large for browsers")
-		}
-	})
-
-	t.Run("a login cookie is not a session", func(t *testing.T) {
-		is := oidcissuer.Start(t)
-		a := newApp(t, is, nil, nil)
-		resp, _ := a.do("GET", "/auth/login", nil)
-		var login *http.Cookie
-		for _, c := range resp.Cookies() {
-			if strings.HasPrefix(c.Name, "__Host-s3am_login_") {
-				login = c
-			}
-		}
-		req, _ := http.NewRequest("GET", a.srv.URL+"/api/whoami", nil)
-		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: login.Value})
-		r, err := a.srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = r.Body.Close()
-		if r.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("status %d", r.StatusCode)
 		}
 	})
 
