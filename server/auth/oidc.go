@@ -89,9 +89,6 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, sessions *Sessions, client *ht
 	return o, nil
 }
 
-// Issuer returns the issuer URL tokens must carry.
-func (o *OIDC) Issuer() string { return o.issuer }
-
 // Authenticate authenticates a bearer JWT whose iss is this issuer; other
 // bearer tokens (ServiceAccount tokens, other issuers) are not its own.
 func (o *OIDC) Authenticate(r *http.Request) (Identity, bool, error) {

@@ -92,9 +92,6 @@ func (s *Sessions) template(name string, httpOnly bool) cookieTemplate {
 	return cookieTemplate{name: name, path: "/", httpOnly: httpOnly, secure: s.secure, sameSite: http.SameSiteLaxMode}
 }
 
-// Lifetime returns how long an issued session lasts.
-func (s *Sessions) Lifetime() time.Duration { return s.lifetime }
-
 // Issue sets the cookies of a new session for id, lasting Lifetime, with a
 // fresh CSRF token. An empty id.Method becomes MethodSession.
 func (s *Sessions) Issue(w http.ResponseWriter, id Identity) error {
