@@ -105,10 +105,10 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
+	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
 	connections.Store(conns)
 	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
+		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
 	})
 	if err != nil {
