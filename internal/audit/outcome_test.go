@@ -20,7 +20,7 @@ func TestOutcomeLineKeepsWhatHappened(t *testing.T) {
 	if err := f.rec.RecordOutcome(context.Background(), done); err == nil {
 		t.Fatal("RecordOutcome succeeded without a store")
 	}
-	logged := f.json.events(t)
+	logged := f.json.Events(t)
 	if len(logged) != 1 {
 		t.Fatalf("%d JSON lines", len(logged))
 	}
