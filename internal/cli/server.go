@@ -27,6 +27,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -188,7 +189,8 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 	opts := server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
-		Registry: ctrlmetrics.Registry, Logger: parts.log,
+		AccessReview: reviewsource.Reader(mgr.GetClient()),
+		Registry:     ctrlmetrics.Registry, Logger: parts.log,
 		Ready: func() error {
 			if parts.draining.Load() {
 				return errors.New("shutting down")
