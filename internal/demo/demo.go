@@ -42,6 +42,9 @@ type Options struct {
 	Logs io.Writer
 	// Ready, if set, is called with the running demo once it is up.
 	Ready func(*Running)
+	// AuditPostgresDSN, if set, keeps the audit trail in this PostgreSQL
+	// database instead of the demo's SQLite file.
+	AuditPostgresDSN string
 }
 
 // Running describes a demo that is up.
