@@ -46,7 +46,7 @@ func allArgs(o Options, hooks envtest.WebhookInstallOptions, dir, usersFile stri
 		"--metrics-bind-address", "0",
 		"--health-probe-bind-address", "0",
 		"--zap-log-level", "error",
-	}, auditStore(o, dir)...)
+	}, append(auditStore(o, dir), o.Args...)...)
 }
 
 // auditStore is the flag choosing the audit store: SQLite in dir, or the

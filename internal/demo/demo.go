@@ -45,6 +45,8 @@ type Options struct {
 	// AuditPostgresDSN, if set, keeps the audit trail in this PostgreSQL
 	// database instead of the demo's SQLite file.
 	AuditPostgresDSN string
+	// Args are more flags for `s3am all`, e.g. --pprof-bind-address.
+	Args []string
 }
 
 // Running describes a demo that is up.

@@ -12,7 +12,9 @@
 //
 // S3AM_LOAD_DURATION (default 5s) is the length of each measured run,
 // S3AM_LOAD_CONNECTIONS (default 16,64,256) the connection counts and
-// S3AM_LOAD_STORES (default sqlite,postgres) the audit stores. Everything
+// S3AM_LOAD_STORES (default sqlite,postgres) the audit stores. With
+// S3AM_LOAD_PROFILE=DIR, the server's CPU profile during the uploads at 64
+// connections and its allocations after them are written to DIR. Everything
 // binds to loopback and stops by itself.
 package load_test
 
@@ -107,6 +109,12 @@ func measure(b *testing.B, store string, opts demo.Options, wrk string, conns []
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.Listen = freeLoopback(b)
+	profiles := os.Getenv("S3AM_LOAD_PROFILE")
+	pprofAddr := ""
+	if profiles != "" {
+		pprofAddr = freeLoopback(b)
+		opts.Args = append(opts.Args, "--pprof-bind-address", pprofAddr)
+	}
 	var out strings.Builder
 	opts.Out = &out
 	up := make(chan *demo.Running, 1)
@@ -135,7 +143,11 @@ func measure(b *testing.B, store string, opts demo.Options, wrk string, conns []
 		runWrk(b, wrk, bare, e, user, 64, 2*time.Second)
 		for _, c := range conns {
 			r := row{store: store, endpoint: e.name, conns: c}
-			r.server = runWrk(b, wrk, running.URL, e, user, c, d)
+			if profiles != "" && c == 64 && e == endpoints[0] {
+				r.server = profile(b, pprofAddr, profiles, store, d, func() result { return runWrk(b, wrk, running.URL, e, user, c, d) })
+			} else {
+				r.server = runWrk(b, wrk, running.URL, e, user, c, d)
+			}
 			r.bare = runWrk(b, wrk, bare, e, user, c, d)
 			b.Logf("%s %s c=%d: server %.0f/s, bare %.0f/s", store, e.name, c, r.server.perSecond, r.bare.perSecond)
 			rows = append(rows, r)
