@@ -18,6 +18,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 	"github.com/s3am/s3-access-manager/server"
@@ -101,7 +102,7 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true})
+	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t))}) // Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +111,7 @@ func startStack(t *testing.T) *stack {
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
+		AccessReview: reviewsource.Reader(cache),
 	})
 	if err != nil {
 		t.Fatal(err)
