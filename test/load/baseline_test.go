@@ -35,8 +35,8 @@ func startBaseline(tb testing.TB, endpoint, accessKey, secretKey string) string 
 	})
 	b := &baseline{client: client, presign: s3.NewPresignClient(client)}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/uploads", b.upload)
-	mux.HandleFunc("POST /api/v1/downloads", b.download)
+	mux.HandleFunc("POST /api/v1/uploads", objectHandler(b.upload))
+	mux.HandleFunc("POST /api/v1/downloads", objectHandler(b.download))
 	mux.HandleFunc("GET /api/v1/list", b.list)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -81,45 +81,49 @@ func fail(w http.ResponseWriter, err error) {
 	http.Error(w, err.Error(), http.StatusBadGateway)
 }
 
-func (b *baseline) upload(w http.ResponseWriter, r *http.Request) {
-	var req objectBody
-	if !decodeBody(w, r, &req) {
-		return
+// objectHandler decodes an object request, gives fn a deadline and answers
+// what it returns as JSON.
+func objectHandler(fn func(ctx context.Context, req objectBody) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req objectBody
+		if !decodeBody(w, r, &req) {
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+		defer cancel()
+		v, err := fn(ctx, req)
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		writeJSON(w, v)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
+}
+
+func (b *baseline) upload(ctx context.Context, req objectBody) (any, error) {
 	pr, err := b.presign.PresignPutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(req.Bucket), Key: aws.String(req.Key),
 		ContentType: aws.String(req.ContentType), ContentLength: aws.Int64(req.Size),
 	}, s3.WithPresignExpires(15*time.Minute))
 	if err != nil {
-		fail(w, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, map[string]any{"bucket": req.Bucket, "key": req.Key, "upload": presigned{pr.Method, pr.URL, pr.SignedHeader}})
+	return map[string]any{"bucket": req.Bucket, "key": req.Key, "upload": presigned{pr.Method, pr.URL, pr.SignedHeader}}, nil
 }
 
-func (b *baseline) download(w http.ResponseWriter, r *http.Request) {
-	var req objectBody
-	if !decodeBody(w, r, &req) {
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-	defer cancel()
+func (b *baseline) download(ctx context.Context, req objectBody) (any, error) {
 	head, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(req.Bucket), Key: aws.String(req.Key)})
 	if err != nil {
-		fail(w, err)
-		return
+		return nil, err
 	}
 	pr, err := b.presign.PresignGetObject(ctx, &s3.GetObjectInput{
 		Bucket: aws.String(req.Bucket), Key: aws.String(req.Key),
 		ResponseContentDisposition: aws.String("attachment"),
 	}, s3.WithPresignExpires(15*time.Minute))
 	if err != nil {
-		fail(w, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, map[string]any{"bucket": req.Bucket, "key": req.Key, "size": aws.ToInt64(head.ContentLength), "download": presigned{pr.Method, pr.URL, pr.SignedHeader}})
+	return map[string]any{"bucket": req.Bucket, "key": req.Key, "size": aws.ToInt64(head.ContentLength), "download": presigned{pr.Method, pr.URL, pr.SignedHeader}}, nil
 }
 
 type listEntry struct {

@@ -70,14 +70,16 @@ func BenchmarkLoad(b *testing.B) {
 	if !ok {
 		repo.Missing(b, "the test control plane", "envtest-assets")
 	}
-	minio, ok := repo.Tool("S3AM_MINIO", "minio")
-	if !ok {
-		repo.Missing(b, "MinIO", "minio")
+	var tools [2]string
+	for i, t := range []struct{ env, bin, what, target string }{
+		{"S3AM_MINIO", "minio", "MinIO", "minio"},
+		{"S3AM_BIN", "s3am", "the s3am binary", "build"},
+	} {
+		if tools[i], ok = repo.Tool(t.env, t.bin); !ok {
+			repo.Missing(b, t.what, t.target)
+		}
 	}
-	s3am, ok := repo.Tool("S3AM_BIN", "s3am")
-	if !ok {
-		repo.Missing(b, "the s3am binary", "build")
-	}
+	minio, s3am := tools[0], tools[1]
 	d := envDuration(b, "S3AM_LOAD_DURATION", 5*time.Second)
 	conns := envInts(b, "S3AM_LOAD_CONNECTIONS", []int{16, 64, 256})
 	stores := strings.Split(envOr("S3AM_LOAD_STORES", "sqlite,postgres"), ",")
