@@ -101,7 +101,7 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true})
+	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t))}) // Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure
 	if err != nil {
 		t.Fatal(err)
 	}
