@@ -27,6 +27,8 @@ type result struct {
 	// answered counts the answers that must be recorded; withEvents those
 	// that are, as promised.
 	answered, withEvents int
+	// events counts the events stored for the fault's users.
+	events int
 	// problems are answers not recorded as promised, one line each.
 	problems []string
 	// storedRefused counts refusals for want of the audit store whose
@@ -135,7 +137,8 @@ func runFault(t *testing.T, s *stack, f fault, n int) result {
 		}
 		r.withEvents++
 	}
-	for id := range events {
+	for id, evs := range events {
+		r.events += len(evs)
 		if !answeredIDs[id] {
 			r.unanswered++
 		}
@@ -195,8 +198,8 @@ func (r result) check(t *testing.T, f fault) {
 
 // summary is the result in one line, for the log.
 func (r result) summary() string {
-	return fmt.Sprintf("answers %s; max latency %s (%s); recorded %d/%d; chain %s; URLs during fault %d; recovery %s; unanswered with events %d; refused but stored %d %s",
-		statuses(r.byStatus), r.maxLatency.Round(time.Millisecond), r.slowest, r.withEvents, r.answered, r.chain,
+	return fmt.Sprintf("answers %s; max latency %s (%s); recorded %d/%d (%d events); chain %s; URLs during fault %d; recovery %s; unanswered with events %d; refused but stored %d %s",
+		statuses(r.byStatus), r.maxLatency.Round(time.Millisecond), r.slowest, r.withEvents, r.answered, r.events, r.chain,
 		r.urlsDuringFault, r.recovery.Round(time.Millisecond), r.unanswered, r.storedRefused, r.note)
 }
 
@@ -219,8 +222,8 @@ func statuses(m map[int]int) string {
 // the artifacts directory.
 func writeTable(t *testing.T, rows []result) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| fault | answers by status | max latency | recorded / answered | chain | refused / answered during fault | URLs during fault | URLs without event | recovery | notes |\n")
-	fmt.Fprintf(&b, "|---|---|---:|---:|---|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(&b, "| fault | answers by status | max latency | answered requests recorded | events stored | chain | refused / answered during fault | URLs during fault | URLs without event | recovery | notes |\n")
+	fmt.Fprintf(&b, "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|\n")
 	for _, r := range rows {
 		var notes []string
 		if r.note != "" {
@@ -232,16 +235,30 @@ func writeTable(t *testing.T, rows []result) {
 		if r.storedRefused > 0 {
 			notes = append(notes, fmt.Sprintf("%d refusals whose event was stored", r.storedRefused))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d / %d | %s | %d / %d | %d | %d | %s | %s |\n", r.name, statuses(r.byStatus),
-			r.maxLatency.Round(time.Millisecond), r.withEvents, r.answered, r.chain, r.refusedDuringFault, r.answeredDuringFault,
+		fmt.Fprintf(&b, "| %s | %s | %s | %d / %d | %d | %s | %d / %d | %d | %d | %s | %s |\n", r.name, statuses(r.byStatus),
+			r.maxLatency.Round(time.Millisecond), r.withEvents, r.answered, r.events, r.chain, r.refusedDuringFault, r.answeredDuringFault,
 			r.urlsDuringFault, r.urlsWithoutEvent, r.recovery.Round(time.Millisecond), strings.Join(notes, "; "))
 	}
+	b.WriteString(tableLegend)
 	t.Logf("fault table:\n%s", b.String())
 	dir := artifactsDir(t)
 	if err := os.WriteFile(dir+"/faults.md", []byte(b.String()), 0o644); err != nil {
 		t.Errorf("write the fault table: %v", err)
 	}
 }
+
+// tableLegend says what the columns count.
+const tableLegend = `
+Answers by status: the load's requests (four users listing, presigning uploads and downloads,
+deleting, uploading multipart; and the recovery probe) by HTTP status, "none" when no answer came
+(the server was down). Answered requests recorded: requests answered with anything but 503
+AuditUnavailable (which cannot be recorded) whose events are as promised (one event, or a pending
+event and its outcome for a change of S3), of all such requests. Events stored: every event of the
+fault's users. Refused / answered during fault: requests sent while the fault lasted. URLs without
+event: presigned URLs handed out whose request has no committed event. Recovery: from the end of
+the fault (the restart, for a kill) until a listing, which needs the index, S3 and the audit store,
+answers 200.
+`
 
 // grantAfterRestart applies a new grant once the kube-apiserver is back
 // and measures until the server shows it: the watches resumed.
