@@ -110,53 +110,12 @@ func TestDemoAsANewUser(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("demo left %s behind", dir)
 	}
-	if left := descendantsRunning("s3am-demo-minio"); len(left) > 0 {
-		t.Errorf("demo left MinIO running: %q", left)
+	if b, _ := exec.Command("pgrep", "-f", "s3am-demo-minio").Output(); len(b) > 0 {
+		t.Errorf("demo left MinIO running: %s", b)
 	}
-	if left := descendantsRunning("all --namespace s3am-system --listen " + listen); len(left) > 0 {
-		t.Errorf("demo left s3am all running: %q", left)
+	if b, _ := exec.Command("pgrep", "-f", "all --namespace s3am-system --listen "+listen).Output(); len(b) > 0 {
+		t.Errorf("demo left s3am all running: %s", b)
 	}
-}
-
-// descendantsRunning returns the command lines, containing sub, of this
-// test process's descendants (read from /proc; none elsewhere). Only its
-// own: another demo running on the machine is not this test's leftover.
-func descendantsRunning(sub string) []string {
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	parent := map[int]int{}
-	for _, path := range stats {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			continue // exited meanwhile
-		}
-		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
-		end := bytes.LastIndexByte(b, ')')
-		open := bytes.IndexByte(b, '(')
-		fields := strings.Fields(string(b[end+1:]))
-		if open < 0 || end < open || len(fields) < 2 {
-			continue
-		}
-		pid, err1 := strconv.Atoi(strings.TrimSpace(string(b[:open])))
-		ppid, err2 := strconv.Atoi(fields[1])
-		if err1 == nil && err2 == nil {
-			parent[pid] = ppid
-		}
-	}
-	self := os.Getpid()
-	var found []string
-	for pid := range parent {
-		for p, hops := parent[pid], 0; p > 1 && hops < 64; p, hops = parent[p], hops+1 {
-			if p != self {
-				continue
-			}
-			cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-			if line := string(bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '})); strings.Contains(line, sub) {
-				found = append(found, line)
-			}
-			break
-		}
-	}
-	return found
 }
 
 func apiGet(t *testing.T, url, user string) string {

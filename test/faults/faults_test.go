@@ -62,22 +62,26 @@ type fault struct {
 	after func(t *testing.T, s *stack, phase string) string
 }
 
+// apiServerGrace is how long the kube-apiserver may drain its requests on
+// SIGTERM before it is killed; with watches open it may take a minute.
+const apiServerGrace = 3 * time.Second
+
 func pgServer(s *stack) *server     { return s.pgServer }
 func sqliteServer(s *stack) *server { return s.sqliteServer }
 
 var faults = []fault{{
 	name: "S3 hung (SIGSTOP), resumed", target: pgServer, hold: hungFor, refuses: true,
-	inject: func(t *testing.T, s *stack) { s.minio.Pause() },
-	clear:  func(t *testing.T, s *stack) { s.minio.Resume() },
+	inject: func(t *testing.T, s *stack) { s.s3.pause() },
+	clear:  func(t *testing.T, s *stack) { s.s3.resume() },
 }, {
 	name: "S3 killed, restarted", target: pgServer, hold: downFor, refuses: true,
-	inject: func(t *testing.T, s *stack) { s.minio.Kill() },
-	clear:  func(t *testing.T, s *stack) { s.minio.StartAgain(s.top) },
+	inject: func(t *testing.T, s *stack) { s.s3.stop(t, syscall.SIGKILL, 0) },
+	clear:  func(t *testing.T, s *stack) { s.s3.start() },
 }, {
 	name: "kube-apiserver stopped, restarted", target: pgServer, hold: downFor,
-	inject: func(t *testing.T, s *stack) { s.api.stop(t) },
+	inject: func(t *testing.T, s *stack) { s.api.stop(t, syscall.SIGTERM, apiServerGrace) },
 	clear: func(t *testing.T, s *stack) {
-		s.api.start(s.top)
+		s.api.start()
 		eventually(t, time.Minute, "kube-apiserver back", func() bool {
 			_, err := s.env.Kubectl(t.Context(), "", "get", "--raw", "/readyz")
 			return err == nil

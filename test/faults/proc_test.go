@@ -17,10 +17,12 @@ import (
 // command line: `s3am` processes, and the kube-apiserver once it has been
 // restarted. Its output is appended to one file across restarts.
 type proc struct {
-	name    string
-	path    string
-	args    []string
-	env     []string
+	name string
+	path string
+	args []string
+	env  []string
+	// environ, if set, replaces the test's environment (env is added).
+	environ []string
 	logPath string
 
 	mu     sync.Mutex
@@ -53,7 +55,11 @@ func (p *proc) start(t *testing.T) {
 	}
 	defer out.Close()
 	cmd := exec.Command(p.path, p.args...)
-	cmd.Env = append(os.Environ(), p.env...)
+	base := p.environ
+	if base == nil {
+		base = os.Environ()
+	}
+	cmd.Env = append(base, p.env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

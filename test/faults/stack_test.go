@@ -48,11 +48,13 @@ const (
 // MinIO, PostgreSQL, one `s3am operator` and two `s3am server`s, one
 // recording into PostgreSQL, one into SQLite on a small filesystem.
 type stack struct {
-	top      *testing.T
-	bin      string
-	env      *controlplane.Env
-	api      *apiServer
-	minio    *minioserver.Server
+	top   *testing.T
+	bin   string
+	env   *controlplane.Env
+	minio *minioserver.Server
+	// api and s3 are the kube-apiserver and MinIO processes, to hang,
+	// stop and start again.
+	api, s3  *dependency
 	pg       *postgresserver.Server
 	disk     *smallDisk
 	operator *proc
@@ -96,10 +98,11 @@ func startStack(t *testing.T) *stack {
 	s := &stack{top: t, bin: s3amBinary(t)}
 	s.disk = mountSmallDisk(t)
 	s.env = controlplane.Start(t, controlplane.Options{Webhooks: true})
-	s.api = findAPIServer(t)
+	s.api = findDependency(t, "kube-apiserver")
 	s.pg = postgresserver.Start(t)
 	s.minio = minioserver.Start(t)
 	s.minio.CreateBucket(t, bucket)
+	s.s3 = findDependency(t, "minio")
 	s.kubectl(t, "", "create", "namespace", namespace)
 	s.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
 		"--from-literal=accessKeyID="+s.minio.RootAccessKey, "--from-literal=secretAccessKey="+s.minio.RootSecretKey)

@@ -13,6 +13,3 @@ func processGroupAttr() *syscall.SysProcAttr { return nil }
 func signalGroup(p *os.Process, _ bool) {
 	_ = p.Kill()
 }
-
-// pauseGroup does nothing without process signals.
-func pauseGroup(*os.Process, bool) {}

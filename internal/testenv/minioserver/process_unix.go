@@ -24,12 +24,3 @@ func signalGroup(p *os.Process, kill bool) {
 	// The group may already be gone; there is nothing left to stop then.
 	_ = syscall.Kill(-p.Pid, sig)
 }
-
-// pauseGroup stops (SIGSTOP) or continues (SIGCONT) p's process group.
-func pauseGroup(p *os.Process, stop bool) {
-	sig := syscall.SIGCONT
-	if stop {
-		sig = syscall.SIGSTOP
-	}
-	_ = syscall.Kill(-p.Pid, sig)
-}

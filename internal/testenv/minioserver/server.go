@@ -40,8 +40,7 @@ type Server struct {
 	// certificates under it.
 	Dir string
 
-	bin, addr, consoleAddr string
-	proc                   *process
+	proc *process
 }
 
 // Start runs a MinIO server for the duration of t and returns once it serves
@@ -80,20 +79,13 @@ func (s *Server) start(t testing.TB, bin string) error {
 	if err != nil {
 		return err
 	}
-	s.bin = bin
-	s.addr = "127.0.0.1:" + strconv.Itoa(ports[0])
-	s.consoleAddr = "127.0.0.1:" + strconv.Itoa(ports[1])
-	return s.launch(t)
-}
-
-// launch runs MinIO on s's addresses and data and waits until it is ready.
-func (s *Server) launch(t testing.TB) error {
+	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
 	data := filepath.Join(s.Dir, "data")
 	certs := filepath.Join(s.Dir, "certs")
-	cmd := exec.Command(s.bin, "server",
+	cmd := exec.Command(bin, "server",
 		"--quiet", "--anonymous",
-		"--address", s.addr,
-		"--console-address", s.consoleAddr,
+		"--address", addr,
+		"--console-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
 		"--certs-dir", certs,
 		data)
 	cmd.Env = append(environWithout("MINIO_", "AWS_", "MC_"),
@@ -112,7 +104,7 @@ func (s *Server) launch(t testing.TB) error {
 	if err != nil {
 		return err
 	}
-	s.Endpoint = "http://" + s.addr
+	s.Endpoint = "http://" + addr
 	s.proc = p
 	if err := s.waitReady(); err != nil {
 		out := p.output()
