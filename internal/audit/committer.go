@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,7 @@ func (r *Recorder) commitLoop() {
 	var (
 		batch  []*pending
 		events []Event
-		buf    bytes.Buffer
+		buf    []byte
 		timer  *time.Timer
 	)
 	for {
@@ -72,14 +71,14 @@ func (r *Recorder) fill(batch *[]*pending, timer **time.Timer) bool {
 }
 
 // commit stores the batch, writes its JSON lines and answers each Record.
-func (r *Recorder) commit(batch []*pending, events []Event, buf *bytes.Buffer) []Event {
+func (r *Recorder) commit(batch []*pending, events []Event, buf *[]byte) []Event {
 	for _, p := range batch {
 		events = append(events, p.ev)
 	}
 	storeErrs := r.append(events)
 	for i, err := range storeErrs {
 		if err != nil {
-			r.markUnstored(&events[i], err)
+			r.markUnstored(&events[i], err, batch[i].outcome)
 		}
 	}
 	lineErr := r.writeLines(events, buf)
@@ -131,9 +130,18 @@ func (r *Recorder) appendTimed(events []Event) error {
 
 // markUnstored clears the chain fields of an event the store did not keep
 // and, with PolicyFail, says in its JSON line that the server refused the
-// request.
-func (r *Recorder) markUnstored(e *Event, storeErr error) {
+// request. The line of an outcome (RecordOutcome) keeps its outcome, since
+// the change happened, and says only that the event is not stored.
+func (r *Recorder) markUnstored(e *Event, storeErr error, outcome bool) {
 	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	if outcome {
+		msg := "not stored: audit " + storeErr.Error()
+		if e.Error != "" {
+			msg += "; " + e.Error
+		}
+		e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+		return
+	}
 	if r.policy == PolicyFail {
 		msg := "request refused: audit " + storeErr.Error()
 		if e.Error != "" {
@@ -145,16 +153,18 @@ func (r *Recorder) markUnstored(e *Event, storeErr error) {
 }
 
 // writeLines writes events as JSON lines with a single Write, so lines of a
-// batch are never interleaved with other output.
-func (r *Recorder) writeLines(events []Event, buf *bytes.Buffer) error {
-	buf.Reset()
-	enc := newJSONEncoder(buf)
+// batch are never interleaved with other output. buf is reused from batch
+// to batch.
+func (r *Recorder) writeLines(events []Event, buf *[]byte) error {
+	b := (*buf)[:0]
 	for i := range events {
-		if err := enc.Encode(&events[i]); err != nil {
+		var err error
+		if b, err = appendJSONLine(b, &events[i]); err != nil {
 			return fmt.Errorf("JSON line: %w", err)
 		}
 	}
-	if _, err := r.json.Write(buf.Bytes()); err != nil {
+	*buf = b
+	if _, err := r.json.Write(b); err != nil {
 		return fmt.Errorf("JSON lines: %w", err)
 	}
 	return nil

@@ -69,6 +69,9 @@ type Recorder struct {
 type pending struct {
 	ev   Event
 	done chan error
+	// outcome marks an event of something that already happened (see
+	// RecordOutcome): a store failure must not call it refused.
+	outcome bool
 }
 
 // NewRecorder starts a Recorder. Call Close to stop it.
@@ -127,6 +130,19 @@ func (r *Recorder) Writer() string { return r.writer }
 // Record logs the failure and counts it; with PolicyFail it returns the
 // error, with PolicyIgnore nil.
 func (r *Recorder) Record(ctx context.Context, e Event) error {
+	return r.record(ctx, e, false)
+}
+
+// RecordOutcome records the outcome of a change already made at S3 (after
+// Record stored the attempt as pending). It returns Record's errors, but
+// when the store fails, the JSON line keeps e's outcome, noting that the
+// event is not stored, instead of saying the request was refused: the
+// change happened, whatever the policy.
+func (r *Recorder) RecordOutcome(ctx context.Context, e Event) error {
+	return r.record(ctx, e, true)
+}
+
+func (r *Recorder) record(ctx context.Context, e Event, outcome bool) error {
 	start := time.Now()
 	// The caller may share Groups with concurrent requests; Normalize and the
 	// queue must not touch its array.
@@ -140,8 +156,8 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 	if err := e.Validate(); err != nil {
 		return r.failed(&e, err)
 	}
-	r.m.events.WithLabelValues(string(e.Decision), string(e.Outcome)).Inc()
-	err := r.submit(ctx, &e)
+	r.m.event(e.Decision, e.Outcome)
+	err := r.submit(ctx, &e, outcome)
 	r.m.seconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return r.failed(&e, err)
@@ -149,11 +165,17 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 	return nil
 }
 
-func (r *Recorder) submit(ctx context.Context, e *Event) error {
-	p := &pending{ev: *e, done: make(chan error, 1)}
+// pendings recycles the pending of each Record whose answer it received:
+// one allocation less per event.
+var pendings = sync.Pool{New: func() any { return &pending{done: make(chan error, 1)} }}
+
+func (r *Recorder) submit(ctx context.Context, e *Event, outcome bool) error {
+	p := pendings.Get().(*pending)
+	p.ev, p.outcome = *e, outcome
 	r.mu.RLock()
 	if r.closed {
 		r.mu.RUnlock()
+		recycle(p)
 		return ErrClosed
 	}
 	select {
@@ -161,14 +183,23 @@ func (r *Recorder) submit(ctx context.Context, e *Event) error {
 		r.mu.RUnlock()
 	case <-ctx.Done():
 		r.mu.RUnlock()
+		recycle(p)
 		return fmt.Errorf("queueing: %w", ctx.Err())
 	}
 	select {
 	case err := <-p.done:
+		recycle(p)
 		return err
 	case <-ctx.Done():
+		// The committer still holds p and will answer it: p is not reused.
 		return fmt.Errorf("waiting for the store (the event may still be recorded): %w", ctx.Err())
 	}
+}
+
+// recycle returns a pending nobody holds any more to the pool.
+func recycle(p *pending) {
+	p.ev = Event{}
+	pendings.Put(p)
 }
 
 func (r *Recorder) failed(e *Event, err error) error {

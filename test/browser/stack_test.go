@@ -18,6 +18,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 	"github.com/s3am/s3-access-manager/server"
@@ -110,6 +111,7 @@ func startStack(t *testing.T) *stack {
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
+		AccessReview: reviewsource.Reader(cache),
 	})
 	if err != nil {
 		t.Fatal(err)
