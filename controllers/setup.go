@@ -55,7 +55,7 @@ type Options struct {
 	OperatorNamespace string
 }
 
-// Setup registers the field indexes and the two reconcilers. They run only
+// Setup registers the field indexes and the reconcilers. They run only
 // on the elected leader.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := RegisterIndexes(ctx, mgr); err != nil {
@@ -67,6 +67,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	if err := (&S3ConnectionReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("s3connection controller: %w", err)
+	}
+	if err := (&AccessLinkReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
+		return err
 	}
 	return nil
 }

@@ -60,6 +60,8 @@ type Options struct {
 	// PresignTTL is the validity requested for presigned URLs; 0 lets each
 	// objects.Service use its default.
 	PresignTTL time.Duration
+	// Links enables AccessLinks; nil refuses their routes (404).
+	Links *LinkOptions
 }
 
 // recordTimeout bounds recording one audit event, detached from the
@@ -141,6 +143,9 @@ func New(o Options) (*echo.Echo, error) {
 	api.POST("/downloads", s.download)
 	api.DELETE("/objects", s.deleteObject)
 	api.GET("/audit/events", s.auditEvents)
+	if err := s.registerLinks(e, api); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -67,6 +67,7 @@ type serverOptions struct {
 	auditWriter        string
 	presignTTL         time.Duration
 	presignMaxTTL      time.Duration
+	links              linkFlags
 
 	zap zap.Options
 }
@@ -110,6 +111,7 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
 	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
 	f.DurationVar(&o.presignMaxTTL, "presign-max-ttl", 0, "cap on the validity of presigned URLs (default 30m)")
+	o.links.bind(f)
 	if !common {
 		return
 	}
@@ -217,7 +219,13 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 		parts.close()
 		return nil, err
 	}
+	links, err := o.links.options(ctx, mgr, parts.log)
+	if err != nil {
+		parts.close()
+		return nil, err
+	}
 	opts := server.Options{
+		Links: links,
 		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(mgr.GetClient()),
 		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
 		Registry: ctrlmetrics.Registry, Logger: parts.log,
