@@ -116,7 +116,7 @@ func startStackWith(t testing.TB, conn string) *stack {
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
 		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
-		Logger: logger,
+		Logger: logger, Links: linkOptions(t),
 	})
 	if err != nil {
 		t.Fatal(err)
