@@ -32,6 +32,7 @@ func TestWebApp(t *testing.T) {
 		{"NewFolder", newFolder},
 		{"AuditPaging", auditPaging},
 		{"ContrastAndFocus", contrastAndFocus},
+		{"Links", sharedLinks},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()

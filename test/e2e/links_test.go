@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,65 +20,16 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify"
+	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/server"
 )
 
-// webhookSecret signs the upload notifications of every stack.
-var webhookSecret = []byte("e2e-webhook-secret-0123456789abcdef")
-
-// hooks is the package's real webhook receiver: it verifies every
-// signature and keeps the events whose signature holds.
-var hooks struct {
-	once   sync.Once
-	sender *notify.Sender
-	mu     sync.Mutex
-	events []notify.Event
-	bad    int
-}
-
 // linkOptions enables links on a test stack, with upload notifications to
-// the package's receiver.
-func linkOptions(t testing.TB) *server.LinkOptions {
-	hooks.once.Do(func() {
-		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			body, _ := io.ReadAll(r.Body)
-			hooks.mu.Lock()
-			defer hooks.mu.Unlock()
-			var ev notify.Event
-			if notify.Verify(webhookSecret, body, r.Header.Get(notify.SignatureHeader)) != nil || json.Unmarshal(body, &ev) != nil {
-				hooks.bad++
-				w.WriteHeader(http.StatusUnauthorized)
-				return
-			}
-			hooks.events = append(hooks.events, ev)
-		}))
-		s, err := notify.New(notify.Options{URL: hs.URL + "/s3am", Secret: webhookSecret, Backoff: 10 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		go s.Run(context.Background())
-		hooks.sender = s
-	})
-	return &server.LinkOptions{Client: operator.Cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: hooks.sender}
-}
-
-// hookFor returns the verified notification of key, waiting for it.
-func hookFor(t *testing.T, key string) notify.Event {
-	t.Helper()
-	var found notify.Event
-	eventually(t, 10*time.Second, "webhook for "+key, func() bool {
-		hooks.mu.Lock()
-		defer hooks.mu.Unlock()
-		for _, ev := range hooks.events {
-			if ev.Data.Key == key {
-				found = ev
-				return true
-			}
-		}
-		return false
-	})
-	return found
+// a real receiver that checks their signatures.
+func linkOptions(t testing.TB) (*server.LinkOptions, *notifytest.Receiver) {
+	rc := notifytest.Start(t)
+	return &server.LinkOptions{Client: operator.Cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: rc.Sender}, rc
 }
 
 // recipient is someone with a link and no account.
@@ -274,7 +223,7 @@ func TestLinkUploadRequest(t *testing.T) {
 			t.Fatalf("%s holds %q, want %q", path, got, want)
 		}
 	}
-	ev := hookFor(t, "partner-a/uploads/"+first)
+	ev := st.hooks.WaitFor(t, "partner-a/uploads/"+first)
 	if ev.Type != notify.TypeUploadCompleted || ev.Data.Creator != alice || ev.Data.Link != created.Link.Namespace+"/"+created.Link.Name || ev.Data.Size != 10 {
 		t.Fatalf("webhook event %+v", ev)
 	}
@@ -318,14 +267,12 @@ func TestLinkMultipartAndWebhook(t *testing.T) {
 	wantStatus(t, "list parts", r, http.StatusOK, "")
 	r = rc.do(http.MethodPost, "/multipart/complete", nil, server.LinkCompleteRequest{Path: mp.Path, UploadID: mp.UploadID, Parts: done})
 	wantStatus(t, "complete", r, http.StatusOK, "")
-	ev := hookFor(t, "partner-a/uploads/"+mp.Path)
+	ev := st.hooks.WaitFor(t, "partner-a/uploads/"+mp.Path)
 	if ev.Data.Size != int64(len(data)) {
 		t.Fatalf("webhook %+v", ev)
 	}
-	hooks.mu.Lock()
-	defer hooks.mu.Unlock()
-	if hooks.bad != 0 {
-		t.Fatalf("%d notifications failed the signature check", hooks.bad)
+	if n := st.hooks.Refused(); n != 0 {
+		t.Fatalf("%d notifications failed the signature check", n)
 	}
 }
 

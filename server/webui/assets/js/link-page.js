@@ -7,7 +7,7 @@
 import { ApiError, describeError } from './api.js';
 import { h, icon, replace, announce } from './dom.js';
 import { formatBytes, formatDate, plural } from './format.js';
-import { UploadManager } from './uploads.js';
+import { UploadManager, settings } from './uploads.js';
 import { UploadDialog, dropTarget } from './upload-dialog.js';
 import { PendingUploads } from './pending.js';
 import { LinkClient, linkUser } from './link-routes.js';
@@ -177,7 +177,7 @@ async function renderUpload(info) {
   });
   replace(main, header(info, `Upload files to ${info.name}`), zone, h('h2', {}, 'Uploaded'), done);
   new PendingUploads(document.getElementById('pending-uploads'), { me: { user }, uploads, dialog });
-  window.s3amLink = { uploads }; // for the browser tests: no token, no password in it
+  window.s3amLink = { uploads, settings }; // for the browser tests: no token, no password in it
 }
 
 open().catch(fail);
