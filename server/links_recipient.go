@@ -214,36 +214,33 @@ type LinkUploadResponse struct {
 
 // startUpload takes the steps every upload through a link starts with: a
 // fresh key, the creator's write permission and grant limits, the link's
-// limits, and one use. It returns the creator's deciding grant.
-func (u *linkUse) startUpload(req *LinkUploadRequest) (grant.Grant, error) {
+// limits, and one use. It returns the limits to sign into the upload: the
+// creator's grant's, narrowed by the link's.
+func (u *linkUse) startUpload(req *LinkUploadRequest) (authz.UploadLimits, error) {
 	if err := u.bind(req); err != nil {
-		return grant.Grant{}, err
+		return authz.UploadLimits{}, err
 	}
 	prefix := string(u.link.Spec.Prefix)
 	key, err := links.DropKey(linkSecret(u.link), prefix, req.Filename)
 	if err != nil {
-		return grant.Grant{}, u.refuse(newAPIError(http.StatusBadRequest, string(links.ReasonBadFilename), "%v", err))
+		return authz.UploadLimits{}, u.refuse(newAPIError(http.StatusBadRequest, string(links.ReasonBadFilename), "%v", err))
 	}
 	u.ev.Key, u.ev.Bytes = key, max(req.Size, 0)
 	if req.Size < 0 {
-		return grant.Grant{}, u.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", req.Size))
+		return authz.UploadLimits{}, u.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", req.Size))
 	}
 	if err := keys.ValidateKey(key); err != nil {
-		return grant.Grant{}, u.refuse(keysError(err))
+		return authz.UploadLimits{}, u.refuse(keysError(err))
 	}
-	d, err := u.attempt.decide(grant.Write)
+	g, err := u.decideUpload()
 	if err != nil {
-		return grant.Grant{}, err
-	}
-	g, err := u.uploadGrant(d)
-	if err != nil {
-		return grant.Grant{}, err
+		return g, err
 	}
 	if err := u.checkUpload(g, req.ContentType, req.Size); err != nil {
-		return grant.Grant{}, err
+		return authz.UploadLimits{}, err
 	}
 	if err := u.checkLinkLimits(req.ContentType, req.Size); err != nil {
-		return grant.Grant{}, err
+		return authz.UploadLimits{}, err
 	}
 	if m := linkapi.MaxFileSize(u.link); m > 0 && (g.MaxObjectSize == 0 || m < g.MaxObjectSize) {
 		g.MaxObjectSize = m

@@ -186,7 +186,7 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 	}
 	index := authz.New()
 	conns := server.NewConnections(mgr.GetClient(), objects.Options{
-		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: server.ReadyGrantsFrom(mgr.GetClient()),
+		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: index.GrantsOf,
 	})
 	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: index, OnChange: conns.Invalidate}
 	if err := feeder.SetupWithManager(mgr); err != nil {
@@ -226,7 +226,7 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 	}
 	opts := server.Options{
 		Links: links,
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(mgr.GetClient()),
+		Index: index, Objects: conns.Service,
 		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
 		Registry: ctrlmetrics.Registry, Logger: parts.log,
 		Ready: func() error {

@@ -108,11 +108,11 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
+	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
 	connections.Store(conns)
 	st.hooks = notifytest.Start(t)
 	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
+		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
 		Links: &server.LinkOptions{Client: cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: st.hooks.Sender},
 	})

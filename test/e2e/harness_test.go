@@ -113,12 +113,12 @@ func startStackWith(t testing.TB, conn string) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
+	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
 	connections.Store(conns)
 	links, hooks := linkOptions(t)
 	st.hooks = hooks
 	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
+		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
 		Logger: logger, Links: links,
 	})

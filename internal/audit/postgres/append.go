@@ -85,7 +85,7 @@ func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 		b.Queue(insertSQL, insertArgs(e)...)
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return err
+		return rejected(err)
 	}
 	return tx.Commit(ctx)
 }
@@ -131,4 +131,23 @@ func lockHeads(ctx context.Context, tx pgx.Tx, writers []string) (map[string]hea
 		heads[w] = h
 	}
 	return heads, br.Close()
+}
+
+// rejected marks err with audit.ErrRejected when PostgreSQL refused the rows
+// themselves rather than failed: a data exception (class 22), a constraint
+// (23), a size limit such as the btree entry limit (54) or an exception
+// raised by a trigger (P0001). The transaction is rolled back, and the
+// Recorder then stores each event of the batch alone.
+func rejected(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code[:2] {
+		case "22", "23", "54":
+			return fmt.Errorf("%w: %w", audit.ErrRejected, err)
+		}
+		if pgErr.Code == "P0001" {
+			return fmt.Errorf("%w: %w", audit.ErrRejected, err)
+		}
+	}
+	return err
 }

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/s3am/s3-access-manager/internal/audit"
 )
 
@@ -65,7 +68,7 @@ func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 			return err
 		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
-			return err
+			return rejected(err)
 		}
 		heads[e.Writer] = head{seq: e.Seq, hash: e.Hash}
 	}
@@ -82,4 +85,19 @@ func chainHead(ctx context.Context, tx *sql.Tx, writer string) (head, error) {
 		return head{}, fmt.Errorf("head of chain %q: %w", writer, err)
 	}
 	return h, nil
+}
+
+// rejected marks err with audit.ErrRejected when SQLite refused the row
+// itself (a constraint, a value too big) rather than failed: the
+// transaction is rolled back, and the Recorder then stores each event of
+// the batch alone.
+func rejected(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH:
+			return fmt.Errorf("%w: %w", audit.ErrRejected, err)
+		}
+	}
+	return err
 }
