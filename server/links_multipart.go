@@ -63,18 +63,8 @@ type LinkPartsRequest struct {
 }
 
 func (s *Server) linkMultipartParts(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartParts, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
 	var req LinkPartsRequest
-	if err := u.bind(&req); err != nil {
-		return err
-	}
-	if err := u.issued(req.Path); err != nil {
-		return err
-	}
-	svc, err := u.service()
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartParts, &req)
 	if err != nil {
 		return err
 	}
@@ -92,14 +82,7 @@ func (s *Server) linkMultipartParts(c echo.Context) error {
 }
 
 func (s *Server) linkMultipartListParts(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartList, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
-	if err := u.issued(c.QueryParam("path")); err != nil {
-		return err
-	}
-	svc, err := u.service()
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartList, queryPath(c.QueryParam("path")))
 	if err != nil {
 		return err
 	}
@@ -124,18 +107,8 @@ type LinkCompleteRequest struct {
 }
 
 func (s *Server) linkMultipartComplete(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartComplete, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
 	var req LinkCompleteRequest
-	if err := u.bind(&req); err != nil {
-		return err
-	}
-	if err := u.issued(req.Path); err != nil {
-		return err
-	}
-	svc, err := u.service()
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartComplete, &req)
 	if err != nil {
 		return err
 	}
@@ -160,18 +133,8 @@ type LinkAbortRequest struct {
 }
 
 func (s *Server) linkMultipartAbort(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartAbort, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
 	var req LinkAbortRequest
-	if err := u.bind(&req); err != nil {
-		return err
-	}
-	if err := u.issued(req.Path); err != nil {
-		return err
-	}
-	svc, err := u.service()
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartAbort, &req)
 	if err != nil {
 		return err
 	}

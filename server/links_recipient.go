@@ -326,6 +326,39 @@ func (u *linkUse) issued(rel string) error {
 	return u.decide(grant.Write)
 }
 
+// linkPathRequest names a file the link issued: a JSON body, or queryPath.
+type linkPathRequest interface{ linkPath() string }
+
+// queryPath is a path given in the query string rather than in a body.
+type queryPath string
+
+func (q queryPath) linkPath() string            { return string(q) }
+func (r *LinkObjectRequest) linkPath() string   { return r.Path }
+func (r *LinkPartsRequest) linkPath() string    { return r.Path }
+func (r *LinkCompleteRequest) linkPath() string { return r.Path }
+func (r *LinkAbortRequest) linkPath() string    { return r.Path }
+
+// issuedUpload takes the steps every call that goes on with an upload
+// through a link starts with, in this order: resolve the link, read the body
+// into req, check that the file is one this link issued and that the
+// creator may still write it, and resolve the connection's service.
+func (s *Server) issuedUpload(c echo.Context, action string, req linkPathRequest) (*linkUse, *objects.Service, error) {
+	u, err := s.beginLink(c, action, v1alpha1.LinkUploadRequest)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, inQuery := req.(queryPath); !inQuery {
+		if err := u.bind(req); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := u.issued(req.linkPath()); err != nil {
+		return nil, nil, err
+	}
+	svc, err := u.service()
+	return u, svc, err
+}
+
 // LinkConfirmResponse confirms a stored upload.
 type LinkConfirmResponse struct {
 	Path string `json:"path"`
@@ -335,18 +368,8 @@ type LinkConfirmResponse struct {
 // linkUploadConfirm checks a PUT through the link landed within the
 // limits, and notifies the webhook.
 func (s *Server) linkUploadConfirm(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkUploadConfirm, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
 	var req LinkObjectRequest
-	if err := u.bind(&req); err != nil {
-		return err
-	}
-	if err := u.issued(req.Path); err != nil {
-		return err
-	}
-	svc, err := u.service()
+	u, svc, err := s.issuedUpload(c, ActionLinkUploadConfirm, &req)
 	if err != nil {
 		return err
 	}

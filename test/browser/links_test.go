@@ -2,9 +2,9 @@ package browser_test
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
-	"math/rand/v2"
-	"net/http"
+		"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -239,12 +239,8 @@ func sharedLinks(t *testing.T, b *browser.Browser, st *stack) {
 func multipartThroughLink(t *testing.T, s *session, st *stack, uploadURL string) {
 	const size = 24 << 20
 	data := make([]byte, size)
-	r := rand.New(rand.NewChaCha8([32]byte{'l', 'i', 'n', 'k'}))
-	for i := 0; i < size; i += 8 {
-		v := r.Uint64()
-		for j := range 8 {
-			data[i+j] = byte(v >> (8 * j))
-		}
+	if _, err := rand.Read(data); err != nil {
+		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "archive.bin")
 	if err := os.WriteFile(path, data, 0o644); err != nil {

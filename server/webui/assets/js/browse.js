@@ -2,7 +2,7 @@
 // the actions the grants allow here.
 
 import { api, describeError } from './api.js';
-import { h, icon, replace, announce } from './dom.js';
+import { h, icon, replace, announce, openURL } from './dom.js';
 import { confirmDialog, promptDialog } from './dialogs.js';
 import { formatBytes, formatDate, plural } from './format.js';
 import { browseURL, homeRoot, permissionsAt, permissionOrder, permissionText } from './roots.js';
@@ -175,10 +175,7 @@ export async function renderBrowse(main, params, app) {
     try {
       const res = await api('POST', '/api/v1/downloads', { body: { connection, bucket, key: e.key } });
       // The URL is used once, right away, and kept nowhere.
-      const a = h('a', { href: res.download.url, rel: 'noreferrer', class: 'visually-hidden' });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      openURL(res.download.url);
       announce(`Downloading ${e.name}`);
     } catch (err) {
       showError(`Could not download ${bucket}/${e.key}: ${describeError(err)}`);

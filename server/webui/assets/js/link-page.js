@@ -5,7 +5,7 @@
 // folder: the server refuses it anyway.
 
 import { ApiError, describeError } from './api.js';
-import { h, icon, replace, announce } from './dom.js';
+import { h, icon, replace, announce, openURL } from './dom.js';
 import { formatBytes, formatDate, plural } from './format.js';
 import { UploadManager, settings } from './uploads.js';
 import { UploadDialog, dropTarget } from './upload-dialog.js';
@@ -101,10 +101,7 @@ async function download(path, button, errorBox) {
   errorBox.hidden = true;
   try {
     const res = await client.call('POST', '/download', { body: path ? { path } : {} });
-    const a = h('a', { href: res.download.url, rel: 'noreferrer', class: 'visually-hidden' });
-    document.body.append(a);
-    a.click();
-    a.remove();
+    openURL(res.download.url);
     announce(`Downloading ${res.name}`);
   } catch (err) {
     errorBox.hidden = false;
