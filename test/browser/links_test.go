@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-		"net/http"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
