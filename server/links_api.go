@@ -143,7 +143,7 @@ func (s *Server) linkCreate(c echo.Context) error {
 	} else if err := keys.ValidatePrefix(req.Prefix); err != nil {
 		return a.refuse(keysError(err))
 	}
-	ns, err := a.linkAuthority(&req)
+	ns, err := a.linkAuthority(req.Kind, req.Key, req.Prefix)
 	if err != nil {
 		return err
 	}
@@ -201,28 +201,29 @@ func checkLinkRequest(req *LinkCreateRequest, now time.Time, maxLife time.Durati
 // creator's access to it is its access to every file a link may name there.
 const linkProbe = "link-probe"
 
-// linkAuthority checks that the caller holds what the link will allow, now,
-// and returns the namespace of the deciding grant, where the link is
-// created (its owners see and may revoke it there).
-func (a *attempt) linkAuthority(req *LinkCreateRequest) (string, error) {
+// linkAuthority checks that the attempt's principal holds, now, what a link
+// of kind on key or prefix allows, and returns the namespace of the deciding
+// grant: where a link created from the app lives, so that its namespace's
+// owners see and may revoke it.
+func (a *attempt) linkAuthority(kind v1alpha1.AccessLinkKind, key, prefix string) (string, error) {
 	var d authz.Decision
 	var err error
 	switch {
-	case req.Kind == v1alpha1.LinkUploadRequest:
-		a.ev.Key = req.Prefix + linkProbe
+	case kind == v1alpha1.LinkUploadRequest:
+		a.ev.Key = prefix + linkProbe
 		d, err = a.decide(grant.Write)
-	case req.Key != "":
+	case key != "":
 		d, err = a.decide(grant.Read)
 	default:
-		ld := a.s.opts.Index.CanList(a.p, req.Connection, req.Bucket, req.Prefix)
+		ld := a.s.opts.Index.CanList(a.p, a.ev.Connection, a.ev.Bucket, prefix)
 		if ld.Mode != authz.ListFull {
 			a.ev.Reason, a.ev.Grant = string(ld.Reason), ld.Grant
-			return "", a.refuse(denial(ld.Reason, ld.Detail, grant.List, req.Bucket+"/"+req.Prefix))
+			return "", a.refuse(denial(ld.Reason, ld.Detail, grant.List, a.ev.Bucket+"/"+prefix))
 		}
-		a.ev.Key = req.Prefix + linkProbe
+		a.ev.Key = prefix + linkProbe
 		d, err = a.decide(grant.Read)
 	}
-	a.ev.Key = req.Key + req.Prefix
+	a.ev.Key = key + prefix
 	if err != nil {
 		return "", err
 	}

@@ -35,13 +35,18 @@ type LinkPublicInfo struct {
 	Folder bool `json:"folder"`
 }
 
-// linkOpen answers GET /l/<token>/info: what the recipient page shows.
+// linkOpen answers GET /l/<token>/info: what the recipient page shows, if
+// the link's creator still holds what the link allows.
 func (s *Server) linkOpen(c echo.Context) error {
 	u, err := s.beginLink(c, ActionLinkOpen, "")
 	if err != nil {
 		return err
 	}
 	l := u.link
+	// The page offers only what the creator's grants still allow.
+	if _, err := u.linkAuthority(l.Spec.Kind, l.Spec.Key, string(l.Spec.Prefix)); err != nil {
+		return err
+	}
 	st := linkapi.State(l)
 	info := LinkPublicInfo{
 		Kind: l.Spec.Kind, Description: l.Spec.Description, ExpiresAt: l.Spec.ExpiresAt.UTC(),
