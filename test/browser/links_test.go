@@ -30,11 +30,11 @@ const (
 
 // createLinkInUI creates a link from the Share dialog of the open folder
 // and returns its URL, which the dialog shows once.
-func (s *session) createLinkInUI(kind, password string) string {
+func (s *session) createLinkInUI(kind, message, password string) string {
 	s.t.Helper()
 	s.click("#share-folder")
 	s.wait("the share dialog", `document.getElementById('share-dialog')?.open`)
-	s.do("choose "+kind, chromedp.SetValue(chromedp.CSS("#link-kind"), kind), chromedp.SetValue(chromedp.CSS("#link-description"), "Please send your "+strings.ToLower(kind)+" files"))
+	s.do("choose "+kind, chromedp.SetValue(chromedp.CSS("#link-kind"), kind), chromedp.SetValue(chromedp.CSS("#link-description"), message))
 	if password != "" {
 		s.do("set a password", chromedp.SetValue(chromedp.CSS("#link-password"), password))
 	}
@@ -43,6 +43,13 @@ func (s *session) createLinkInUI(kind, password string) string {
 	u := eval[string](s, `document.getElementById('link-url').value`)
 	s.wait("the link listed", `document.querySelectorAll('#link-list li[data-state="Active"]').length > 0`)
 	return u
+}
+
+// closeShareDialog closes the Share dialog.
+func (s *session) closeShareDialog() {
+	s.t.Helper()
+	s.click("#share-dialog .modal-actions .button.primary")
+	s.wait("the share dialog closed", `!document.getElementById('share-dialog')`)
 }
 
 // asRecipient clears every cookie: from now on the browser has no account.
@@ -79,14 +86,20 @@ func sharedLinks(t *testing.T, b *browser.Browser, st *stack) {
 	s.login(alice)
 
 	s.browse(dropFolder)
-	uploadURL := s.createLinkInUI("UploadRequest", "")
+	uploadURL := s.createLinkInUI("UploadRequest", "Please upload your signed March invoices here.", "")
 	s.shot("01-share-dialog", "links-share")
+	s.closeShareDialog()
 	if !strings.Contains(uploadURL, "/l/") || strings.Contains(uploadURL, "partner") {
 		t.Fatalf("link URL %q", uploadURL)
 	}
 	s.browse(processedFolder)
-	downloadURL := s.createLinkInUI("Download", "")
-	passwordURL := s.createLinkInUI("Download", "correct horse battery")
+	downloadURL := s.createLinkInUI("Download", "The processed reports, for the Q1 review.", "")
+	s.closeShareDialog()
+	passwordURL := s.createLinkInUI("Download", "The processed reports (password sent separately).", "correct horse battery")
+	s.closeShareDialog()
+	if downloadURL == passwordURL || downloadURL == uploadURL {
+		t.Fatal("two links share a URL")
+	}
 
 	// From here on, nobody is signed in.
 	s.asRecipient()
@@ -248,7 +261,8 @@ func multipartThroughLink(t *testing.T, s *session, st *stack, uploadURL string)
 	}
 	before := st.keysUnder(t, dropFolder)
 	s.openLink(uploadURL, "the upload link")
-	eval[int](s, `window.s3amLink.settings.multipartThreshold = 5 * 1024 * 1024`)
+	// One part at a time, so that a reload lands between parts.
+	eval[int](s, `(window.s3amLink.settings.multipartThreshold = 5 * 1024 * 1024, window.s3amLink.settings.partConcurrency = 1)`)
 	s.click("#upload-button")
 	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
 	s.throttle(4 << 20)

@@ -160,6 +160,8 @@ async function renderUpload(info) {
   const uploads = new UploadManager(user, client.routes());
   const dialog = new UploadDialog(uploads);
   const destination = { connection: '', bucket: info.name, prefix: '' };
+  // Also the destination of an upload resumed after a reload.
+  dialog.setDestination(destination);
   const done = h('ul', { class: 'link-done', id: 'link-done', 'aria-label': 'Files you uploaded' });
   uploads.addEventListener('filedone', ({ detail: item }) => {
     done.append(h('li', {}, icon('check'), ' ', item.file.name, ` · ${formatBytes(item.size)}`));
