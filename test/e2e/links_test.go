@@ -448,6 +448,15 @@ func TestLinkHostileInputs(t *testing.T) {
 		{"confirm: forged tag", func() response {
 			return up.do(http.MethodPost, "/uploads/confirm", nil, map[string]any{"path": "a.aaaaaaaaaaaaaaaa.pdf"})
 		}},
+		{"multipart: NUL in the name", func() response {
+			return up.do(http.MethodPost, "/multipart", nil, map[string]any{"filename": "a\x00b.bin", "size": 6 << 20})
+		}},
+		{"complete: forged path", func() response {
+			return up.do(http.MethodPost, "/multipart/complete", nil, map[string]any{"path": "existing.pdf", "uploadId": "x", "parts": []map[string]any{{"partNumber": 1, "etag": "x"}}})
+		}},
+		{"info: overlong token", func() response {
+			return recipient{t: t, base: st.url, token: strings.Repeat("A", 5000)}.do(http.MethodGet, "/info", nil, nil)
+		}},
 		{"multipart: traversal", func() response {
 			return up.do(http.MethodPost, "/multipart/abort", nil, map[string]any{"path": "../../partner-b/x", "uploadId": "x"})
 		}},
