@@ -386,6 +386,7 @@ var bodyContracts = map[string]struct {
 	"POST /api/v1/downloads":          {server.DownloadRequest{}, map[string]any{"200": server.DownloadResponse{}}},
 	"DELETE /api/v1/objects":          {nil, map[string]any{"200": server.DeleteResponse{}}},
 	"GET /api/v1/audit/events":        {nil, map[string]any{"200": server.AuditEventsResponse{}}},
+	"GET /api/v1/access/grants":       {nil, map[string]any{"200": server.AccessGrantsResponse{}}},
 }
 
 func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
@@ -711,7 +712,11 @@ func firstStringArg(call *ast.CallExpr) (string, bool) {
 }
 
 // testCaller authenticates requests that name a user in X-Test-User.
-var testCaller = auth.AuthenticatorFunc(func(r *http.Request) (auth.Identity, bool, error) {
+var testCaller testHeaderAuth
+
+type testHeaderAuth struct{}
+
+func (testHeaderAuth) Authenticate(r *http.Request) (auth.Identity, bool, error) {
 	u := r.Header.Get("X-Test-User")
 	return auth.Identity{User: u, Method: "test"}, u != "", nil
-})
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 	"github.com/s3am/s3-access-manager/server"
@@ -104,7 +105,7 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true})
+	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t))}) // Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,8 @@ func startStack(t *testing.T) *stack {
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
-		Links: &server.LinkOptions{Client: cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: st.hooks.Sender},
+		AccessReview: reviewsource.Reader(cache),
+		Links:        &server.LinkOptions{Client: cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: st.hooks.Sender},
 	})
 	if err != nil {
 		t.Fatal(err)

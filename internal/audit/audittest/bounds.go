@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -92,16 +90,11 @@ func testAppendBoundsFields(t *testing.T, open OpenFunc) {
 // Record's error.
 func RecordOneBatch(t testing.TB, s audit.Store, events []audit.Event) []error {
 	t.Helper()
-	rec, err := audit.NewRecorder(audit.Options{
-		Writer: "batch", JSON: io.Discard, Store: s,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	rec := NewRecorder(t, audit.Options{
+		Writer: "batch", Store: s,
 		// The batch is stored when all events are in, long before this.
 		MaxBatch: len(events), BatchWait: time.Minute,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rec.Close(context.Background())
 	errs := make([]error, len(events))
 	var wg sync.WaitGroup
 	for i := range events {

@@ -25,7 +25,7 @@ func TestStoreConformance(t *testing.T) {
 	audittest.RunStoreSuite(t, open)
 	t.Run("BadEventCostsNoOther", func(t *testing.T) {
 		audittest.RunBadEventSuite(t, open, func(t testing.TB, s audit.Store) {
-			if _, err := s.(*Store).pool.Exec(context.Background(),
+			if _, err := s.(*Store).db.ExecContext(context.Background(),
 				`ALTER TABLE audit_events ADD CONSTRAINT poison CHECK (object_key <> 'poison')`); err != nil {
 				t.Fatal(err)
 			}

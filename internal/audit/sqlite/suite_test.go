@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
@@ -20,6 +21,14 @@ func TestBadEventCostsNoOther(t *testing.T) {
 		exec(t, s.(*Store).db, `CREATE TRIGGER poison BEFORE INSERT ON audit_events
 			WHEN NEW.object_key = 'poison' BEGIN SELECT RAISE(ABORT, 'poison refused'); END`)
 	})
+}
+
+// TestQueryPlans: the common queries read an index in order instead of
+// sorting the table.
+func TestQueryPlans(t *testing.T) {
+	s, _ := openStore(t)
+	appendN(t, s, rand.New(rand.NewPCG(1, 1)), "w", 50)
+	audittest.CheckPlans(t, s, "INDEX", "TEMP B-TREE")
 }
 
 // openForSuite is the audittest.OpenFunc of this store: a new file, and
