@@ -19,7 +19,8 @@ export function shareButton(target, perms, { small = false } = {}) {
   if (!kinds.length) return null;
   const name = target.name || target.prefix?.slice(0, -1).split('/').pop() || target.bucket;
   return h('button', {
-    type: 'button', class: `button${small ? ' small' : ''}`, 'data-action': 'share',
+    // A file's row action, or the folder's toolbar button.
+    type: 'button', class: `button${small ? ' small' : ''}`, 'data-action': target.key ? 'share' : null,
     id: target.key ? null : 'share-folder', 'aria-label': `Share ${name}`,
     onclick: () => new ShareDialog(target, name, kinds).open(),
   }, icon('share'), h('span', { class: 'label' }, ' Share'));
