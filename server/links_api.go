@@ -211,9 +211,9 @@ func (a *attempt) linkAuthority(kind v1alpha1.AccessLinkKind, key, prefix string
 	switch {
 	case kind == v1alpha1.LinkUploadRequest:
 		a.ev.Key = prefix + linkProbe
-		d, err = a.decide(grant.Write)
+		d, err = a.linkDecide(grant.Write)
 	case key != "":
-		d, err = a.decide(grant.Read)
+		d, err = a.linkDecide(grant.Read)
 	default:
 		ld := a.s.opts.Index.CanList(a.p, a.ev.Connection, a.ev.Bucket, prefix)
 		if ld.Mode != authz.ListFull {
@@ -221,7 +221,7 @@ func (a *attempt) linkAuthority(kind v1alpha1.AccessLinkKind, key, prefix string
 			return "", a.refuse(denial(ld.Reason, ld.Detail, grant.List, a.ev.Bucket+"/"+prefix))
 		}
 		a.ev.Key = prefix + linkProbe
-		d, err = a.decide(grant.Read)
+		d, err = a.linkDecide(grant.Read)
 	}
 	a.ev.Key = key + prefix
 	if err != nil {

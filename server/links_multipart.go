@@ -42,13 +42,14 @@ func (s *Server) linkMultipartCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	up, err := svc.CreateMultipartUpload(u.ctx(), objects.MultipartRequest{
-		Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+	var up objects.MultipartUpload
+	err = u.change(func() (err error) {
+		up, err = svc.CreateMultipartUpload(u.ctx(), objects.MultipartRequest{
+			Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+		})
+		return err
 	})
 	if err != nil {
-		return u.failObjects(err)
-	}
-	if err := u.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	rel := strings.TrimPrefix(u.ev.Key, string(u.link.Spec.Prefix))
@@ -112,14 +113,16 @@ func (s *Server) linkMultipartComplete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	done, err := svc.CompleteMultipartUpload(u.ctx(), objects.CompleteRequest{
-		Bucket: u.ev.Bucket, Key: u.ev.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: linkapi.MaxFileSize(u.link),
+	var done objects.CompletedUpload
+	err = u.change(func() (err error) {
+		done, err = svc.CompleteMultipartUpload(u.ctx(), objects.CompleteRequest{
+			Bucket: u.ev.Bucket, Key: u.ev.Key, UploadID: req.UploadID, Parts: req.Parts,
+			MaxObjectSize: linkapi.MaxFileSize(u.link), NoReplace: true,
+		})
+		u.ev.Bytes, u.ev.ETag = done.Size, done.ETag
+		return err
 	})
 	if err != nil {
-		return u.failObjects(err)
-	}
-	u.ev.Bytes, u.ev.ETag = done.Size, done.ETag
-	if err := u.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	u.notify(done.Size, done.ETag, "")
@@ -138,10 +141,7 @@ func (s *Server) linkMultipartAbort(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.AbortMultipartUpload(u.ctx(), u.ev.Bucket, u.ev.Key, req.UploadID); err != nil {
-		return u.failObjects(err)
-	}
-	if err := u.succeed(audit.OutcomeSuccess); err != nil {
+	if err := u.change(func() error { return svc.AbortMultipartUpload(u.ctx(), u.ev.Bucket, u.ev.Key, req.UploadID) }); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -172,8 +172,14 @@ func (s *Server) linkDownload(c echo.Context) error {
 	if !links.Under(key, u.link.Spec.Key, string(u.link.Spec.Prefix)) {
 		return u.refuse(newAPIError(http.StatusForbidden, string(links.ReasonOutsideLink), "the file is not part of this link"))
 	}
-	if err := u.decide(grant.Read); err != nil {
+	d, limits := s.opts.Index.DecideLimits(u.p, grant.Read, u.ev.Connection, u.ev.Bucket, key)
+	if err := u.decided(d, grant.Read); err != nil {
 		return err
+	}
+	// The URL expires with the link, or with the creator's grant.
+	notAfter := u.link.Spec.ExpiresAt.Time
+	if !limits.ValidUntil.IsZero() && limits.ValidUntil.Before(notAfter) {
+		notAfter = limits.ValidUntil
 	}
 	svc, err := u.service()
 	if err != nil {
@@ -187,7 +193,7 @@ func (s *Server) linkDownload(c echo.Context) error {
 	if err := u.consume(); err != nil {
 		return err
 	}
-	pr, err := svc.PresignGet(u.ctx(), u.p, objects.GetRequest{Bucket: u.ev.Bucket, Key: key, TTL: s.opts.PresignTTL})
+	pr, err := svc.PresignGet(u.ctx(), u.p, objects.GetRequest{Bucket: u.ev.Bucket, Key: key, TTL: s.opts.PresignTTL, NotAfter: notAfter})
 	if err != nil {
 		return u.failObjects(err)
 	}
@@ -237,8 +243,8 @@ func (u *linkUse) startUpload(req *LinkUploadRequest) (authz.UploadLimits, error
 	if err := keys.ValidateKey(key); err != nil {
 		return authz.UploadLimits{}, u.refuse(keysError(err))
 	}
-	g, err := u.decideUpload()
-	if err != nil {
+	d, g := u.s.opts.Index.DecideLimits(u.p, grant.Write, u.ev.Connection, u.ev.Bucket, u.ev.Key)
+	if err := u.decided(d, grant.Write); err != nil {
 		return g, err
 	}
 	if err := u.checkUpload(g, req.ContentType, req.Size); err != nil {
@@ -249,6 +255,10 @@ func (u *linkUse) startUpload(req *LinkUploadRequest) (authz.UploadLimits, error
 	}
 	if m := linkapi.MaxFileSize(u.link); m > 0 && (g.MaxObjectSize == 0 || m < g.MaxObjectSize) {
 		g.MaxObjectSize = m
+	}
+	// A URL signed through the link expires with it, or with the grant.
+	if exp := u.link.Spec.ExpiresAt.Time; g.ValidUntil.IsZero() || exp.Before(g.ValidUntil) {
+		g.ValidUntil = exp
 	}
 	return g, u.consume()
 }
@@ -287,20 +297,21 @@ func (s *Server) linkUpload(c echo.Context) error {
 	}
 	rel := strings.TrimPrefix(u.ev.Key, string(u.link.Spec.Prefix))
 	if req.Size == 0 {
-		info, err := svc.PutEmptyObject(u.ctx(), u.ev.Bucket, u.ev.Key, req.ContentType)
+		// Never a replacement: the key is new, and S3 checks it is.
+		err := u.change(func() error {
+			info, err := svc.PutEmptyObject(u.ctx(), u.ev.Bucket, u.ev.Key, req.ContentType, true)
+			u.ev.ETag = info.ETag
+			return err
+		})
 		if err != nil {
-			return u.failObjects(err)
-		}
-		u.ev.ETag = info.ETag
-		if err := u.succeed(audit.OutcomeSuccess); err != nil {
 			return err
 		}
-		u.notify(info.Size, info.ETag, req.ContentType)
+		u.notify(0, u.ev.ETag, req.ContentType)
 		return c.JSON(http.StatusCreated, LinkUploadResponse{Path: rel, Created: true})
 	}
 	pr, err := svc.PresignPut(u.ctx(), u.p, objects.PutRequest{
 		Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, ContentLength: req.Size,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL,
+		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: g.ValidUntil, NoReplace: true,
 	})
 	if err != nil {
 		return u.failObjects(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/links/linkapi"
@@ -151,10 +152,17 @@ func (u *linkUse) checkPassword() error {
 	return nil
 }
 
-// decide asks the index whether the link's creator still holds perm on the
-// attempt's key: a link never grants more than its creator holds.
+// linkDecide asks the index whether the attempt's principal (for a link
+// use, the link's creator) holds perm on the attempt's key, and refuses the
+// attempt if not: a link never grants more than its creator holds.
+func (a *attempt) linkDecide(perm grant.Permission) (authz.Decision, error) {
+	d := a.s.opts.Index.Decide(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+	return d, a.decided(d, perm)
+}
+
+// decide is linkDecide without the decision.
 func (u *linkUse) decide(perm grant.Permission) error {
-	_, err := u.attempt.decide(perm)
+	_, err := u.linkDecide(perm)
 	return err
 }
 
