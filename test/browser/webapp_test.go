@@ -35,6 +35,7 @@ func TestWebApp(t *testing.T) {
 		{"ContrastAndFocus", contrastAndFocus},
 		{"FormPost", formPost},
 		{"NoReplace", noReplace},
+		{"Links", sharedLinks},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()
