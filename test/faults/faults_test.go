@@ -94,8 +94,9 @@ var faults = []fault{{
 	clear:  func(t *testing.T, s *stack) { s.pg.StartAgain(s.top) },
 }, {
 	name: "audit disk (SQLite) full, freed", target: sqliteServer, hold: downFor, refuses: true,
-	inject: func(t *testing.T, s *stack) { s.disk.fill(t) },
-	clear:  func(t *testing.T, s *stack) { s.disk.free(t) },
+	inject: func(t *testing.T, s *stack) { s.disk.fill(t, s.sqliteServer.pid()) },
+	clear:  func(t *testing.T, s *stack) { s.disk.free(t, s.sqliteServer.pid()) },
+	after:  func(t *testing.T, s *stack, _ string) string { return s.disk.how() },
 }, {
 	name: "s3am server SIGKILLed, restarted", target: pgServer, hold: time.Second, killsServer: true,
 	inject: func(t *testing.T, s *stack) { s.pgServer.stop(syscall.SIGKILL, 0) },
@@ -109,9 +110,6 @@ func TestFaults(t *testing.T) {
 	var rows []result
 	for i, f := range faults {
 		t.Run(f.name, func(t *testing.T) {
-			if f.target(s) == s.sqliteServer && !s.disk.mounted {
-				skipDiskFull(t, s.disk)
-			}
 			r := runFault(t, s, f, i)
 			rows = append(rows, r)
 			r.check(t, f)

@@ -270,13 +270,3 @@ func grantAfterRestart(t *testing.T, s *stack, phase string) string {
 	})
 	return fmt.Sprintf("grant applied after restart served in %s", took.Round(time.Millisecond))
 }
-
-// skipDiskFull skips the disk-full fault where no tmpfs can be mounted
-// (not root), loudly, and fails in CI, which runs as root.
-func skipDiskFull(t *testing.T, d *smallDisk) {
-	msg := fmt.Sprintf("*** cannot mount a %s tmpfs for the SQLite audit store (%v): run as root, as CI does ***", diskSize, d.why)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
