@@ -41,6 +41,8 @@ type Server struct {
 	Dir string
 
 	proc *process
+	// paused is the process group Pause stopped; 0 when running.
+	paused int
 }
 
 // Start runs a MinIO server for the duration of t and returns once it serves
