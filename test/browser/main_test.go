@@ -6,7 +6,6 @@
 package browser_test
 
 import (
-	"sync/atomic"
 	"testing"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -14,7 +13,6 @@ import (
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/operatorstack"
-	"github.com/s3am/s3-access-manager/server"
 )
 
 const operatorNamespace = operatorstack.OperatorNamespace
@@ -23,18 +21,13 @@ var (
 	env   *controlplane.Env
 	index *authz.Index
 	k8s   client.Client
-	// cache reads through the manager's informers, as the server does.
-	cache client.Client
-	// connections are the running server's; the index feeder invalidates
-	// their scoped credentials on every change, as in `s3am server`.
-	connections *atomic.Pointer[server.Connections]
-	// operator is the running operator stack.
+	// operator is the running operator stack; servers decide with its index.
 	operator *operatorstack.Stack
 )
 
 func TestMain(m *testing.M) {
-	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) {
-		operator = s
-		env, index, k8s, cache, connections = s.Env, s.Index, s.Env.Client, s.Cache, &s.Connections
+	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) error {
+		operator, env, index, k8s = s, s.Env, s.Index, s.Env.Client
+		return nil
 	})
 }

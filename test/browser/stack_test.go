@@ -14,13 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
-	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 	"github.com/s3am/s3-access-manager/server/webui"
 )
@@ -85,7 +85,7 @@ func startStack(t *testing.T) *stack {
 		}
 	}
 	alicePrincipal := grant.Principal{User: alice}
-	eventually(t, 30*time.Second, "alice's grants authorize", func() bool {
+	poll.Until(t, 30*time.Second, "alice's grants authorize", func() bool {
 		return index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
 			index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
 	})
@@ -96,48 +96,30 @@ func startStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	st.store = store
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	recorder, err := audit.NewRecorder(audit.Options{Writer: "browser", JSON: io.Discard, Store: store, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
-	connections.Store(conns)
-	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
-		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = webui.Register(e, webui.Options{
-		Sessions: sessions,
+	a, err := app.NewServer(ctx, operator.Feed, app.Options{
+		Listen:     "127.0.0.1:0",
+		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true}},
+		AdminGroup: adminGroup, AuditStore: store, AuditJSON: io.Discard, AuditWriter: "browser",
+		WebApp: true, ConnectOrigins: []string{srv.Endpoint},
 		DemoUsers: []webui.DemoUser{
 			{User: alice, Description: "Partner A: uploads invoices, reads processed reports"},
 			{User: "bob@partner-b.com", Description: "Partner B"},
 			{User: carol, Description: "Partner A's archivist: reads and deletes january's files"},
 			{User: admin, Groups: []string{adminGroup}, Description: "Administrator: reads the audit trail"},
 		},
-		ConnectOrigins: []string{srv.Endpoint},
-		AdminGroup:     adminGroup,
-		Logger:         logger,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(e)
+	hs := httptest.NewServer(a.Handler)
 	st.url = hs.URL
 	t.Cleanup(func() {
 		hs.Close()
-		if err := recorder.Close(context.Background()); err != nil {
+		if err := a.Close(context.Background()); err != nil {
 			t.Error(err)
 		}
 		_ = store.Close()
-		connections.Store(nil)
 	})
 	return st
 }
@@ -148,18 +130,6 @@ func randomKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return base64.StdEncoding.EncodeToString(b)
-}
-
-// eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // object reads an object straight from MinIO.

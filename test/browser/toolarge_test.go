@@ -13,6 +13,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 const (
@@ -49,7 +50,7 @@ func tooLarge(t *testing.T, b *browser.Browser, st *stack) {
 	t.Cleanup(func() {
 		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "alice-small")
 	})
-	eventually(t, 20*time.Second, "alice's small grant authorizes", func() bool {
+	poll.Until(t, 20*time.Second, "alice's small grant authorizes", func() bool {
 		return index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
 	})
 	s := newSession(t, b, st)

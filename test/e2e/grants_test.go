@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // grantSpec is a PrefixGrant for alice that the newer tests apply: unlike
@@ -45,7 +46,7 @@ spec:
 	t.Cleanup(func() {
 		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", g.name, "-n", operatorNamespace, "--wait=false")
 	})
-	eventually(t, 20*time.Second, "grant "+g.name+" authorizes", func() bool {
+	poll.Until(t, 20*time.Second, "grant "+g.name+" authorizes", func() bool {
 		return index.Decide(grant.Principal{User: alice}, perm, g.conn, bucket, probe).Allowed
 	})
 }

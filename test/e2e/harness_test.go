@@ -17,11 +17,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
@@ -60,6 +62,7 @@ type stack struct {
 	store     *sqlite.Store
 	storePath string
 	recorder  *audit.Recorder
+	app       *app.Server
 	logs      *lockedBuffer
 	jsonl     *lockedBuffer
 	closer    func()
@@ -103,34 +106,23 @@ func startStackWith(t testing.TB, conn string) *stack {
 	}
 	st.store = store
 	logger := slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	recorder, err := audit.NewRecorder(audit.Options{Writer: "e2e", JSON: st.jsonl, Store: store, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := auth.NewProxy(auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := server.NewConnections(cache, objects.Options{Grants: server.ReadyGrantsFrom(cache)})
-	connections.Store(conns)
-	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service, Grants: server.GrantsFrom(cache),
-		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
-		Logger: logger,
+	st.app, err = app.NewServer(ctx, operator.Feed, app.Options{
+		Listen:     "127.0.0.1:0",
+		Auth:       auth.Config{Proxy: auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}}},
+		AdminGroup: adminGroup, AuditStore: store, AuditJSON: st.jsonl, AuditWriter: "e2e", Logger: logger,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.recorder = recorder
-	hs := httptest.NewServer(e)
+	st.recorder = st.app.Recorder
+	hs := httptest.NewServer(st.app.Handler)
 	st.url = hs.URL
 	st.closer = func() {
 		hs.Close()
-		if err := recorder.Close(context.Background()); err != nil {
+		if err := st.app.Close(context.Background()); err != nil {
 			t.Error(err)
 		}
 		_ = store.Close()
-		connections.Store(nil)
 	}
 	return st
 }
@@ -158,22 +150,9 @@ spec:
 	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	eventually(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
+	poll.Until(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
 		return index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
 	})
-}
-
-// eventually polls cond every 10 ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 // caller is a person behind the trusted proxy.

@@ -17,6 +17,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -40,7 +41,7 @@ func addScopedConnection(t *testing.T, st *stack, name string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = k8s.Delete(context.Background(), c) })
-	eventually(t, 30*time.Second, "scoped connection Ready", func() bool {
+	poll.Until(t, 30*time.Second, "scoped connection Ready", func() bool {
 		got := &v1alpha1.S3Connection{}
 		if k8s.Get(ctx, types.NamespacedName{Name: name}, got) != nil {
 			return false
@@ -138,10 +139,7 @@ func TestCredentialScopingThroughServer(t *testing.T) {
 		// Service for the connection) and signs anyway, as a server bug
 		// that skipped the index would: MinIO refuses, because the session
 		// that signs carries only alice's grants.
-		conns := connections.Load()
-		if conns == nil {
-			t.Fatal("no running server connections")
-		}
+		conns := st.app.Connections
 		svc, err := conns.Service(context.Background(), scoped)
 		if err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -317,7 +318,7 @@ func TestSeedWalkthrough(t *testing.T) {
 		}
 		start := time.Now()
 		var r response
-		took := eventually(t, 10*time.Second, "presign refused after the grant is deleted", func() bool {
+		took := poll.Until(t, 10*time.Second, "presign refused after the grant is deleted", func() bool {
 			r = al.do(http.MethodPost, "/api/v1/uploads", nil, req)
 			return r.status == http.StatusForbidden
 		})

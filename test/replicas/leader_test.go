@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // maxKillHandover is how long a standby may take to lead after the leader
@@ -60,7 +61,7 @@ func scrapeQuiet(url string) string {
 // says it leads, and returns it with the others and the holder identity.
 func electedLeader(t *testing.T, c *cluster, ops []*operator) (leader *operator, standbys []*operator, holder string) {
 	t.Helper()
-	eventually(t, 30*time.Second, "one leader", func() bool {
+	poll.Until(t, 30*time.Second, "one leader", func() bool {
 		leader, standbys = nil, nil
 		for _, o := range ops {
 			if leading(o) {
@@ -146,7 +147,7 @@ func checkOnlyLeaderWrites(t *testing.T, leader *operator, standbys []*operator)
 func (c *cluster) applyGrantTo(t *testing.T, name, prefix string) time.Duration {
 	t.Helper()
 	c.kubectl(t, grantYAML(name, prefix, []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
-	return eventually(t, 60*time.Second, "policy includes "+prefix, func() bool { return c.policyHas(prefix) })
+	return poll.Until(t, 60*time.Second, "policy includes "+prefix, func() bool { return c.policyHas(prefix) })
 }
 
 // testLeaderElection runs the handovers: with two operators only the leader
@@ -156,7 +157,7 @@ func (c *cluster) applyGrantTo(t *testing.T, name, prefix string) time.Duration 
 func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	leader, standbys, holder := electedLeader(t, c, ops)
 	t.Logf("Lease %s/%s held by %q: %s leads, %s stands by", namespace, leaseName, holder, leader.name, standbys[0].name)
-	eventually(t, 30*time.Second, "policy of the baseline grants", func() bool {
+	poll.Until(t, 30*time.Second, "policy of the baseline grants", func() bool {
 		return c.policyHas("partner-a/uploads/") && c.policyHas("partner-b/") && !c.policyHas("partner-c/")
 	})
 	t.Logf("grant -> MinIO policy with both operators up: %s", c.applyGrantTo(t, "erin", "partner-e/drop/"))
