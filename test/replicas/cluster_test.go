@@ -177,8 +177,8 @@ func (c *cluster) startServer(t *testing.T, name string) *server {
 func waitReady(t *testing.T, p *child, url string) time.Duration {
 	t.Helper()
 	return poll.Until(t, 60*time.Second, p.name+" ready", func() bool {
-		if !p.running() {
-			t.Fatalf("%s exited: %v\n%s", p.name, p.waitErr, p.tail(4000))
+		if !p.Running() {
+			t.Fatalf("%s exited: %v\n%s", p.name, p.Err(), p.tail(4000))
 		}
 		return httpStatus(url) == http.StatusOK
 	})

@@ -168,7 +168,7 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	// applied by the new leader.
 	survivor := standbys[0]
 	killed := time.Now()
-	leader.signal(syscall.SIGKILL)
+	leader.Signal(syscall.SIGKILL)
 	c.kubectl(t, grantYAML("frank", "partner-f/", []string{"read"}, subject{"User", carol.user}), "apply", "-f", "-")
 	c.kubectl(t, "", "-n", namespace, "delete", "prefixgrant", "erin")
 	took := race(killed, 30*time.Second, 10*time.Millisecond,
@@ -183,7 +183,7 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	if took[2] < 0 {
 		t.Fatal("the new leader did not apply the grant change")
 	}
-	if exited, err := leader.wait(5 * time.Second); !exited || err == nil {
+	if exited, err := leader.Wait(5 * time.Second); !exited || err == nil {
 		t.Errorf("%s after SIGKILL: exited %v, %v", leader.name, exited, err)
 	}
 	info := c.minio.MC(t, "admin", "policy", "info", minioserver.MCAlias, policyName)
@@ -200,17 +200,17 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	}
 	checkOnlyLeaderWrites(t, leader, standbys)
 	stopped := time.Now()
-	leader.signal(syscall.SIGTERM)
+	leader.Signal(syscall.SIGTERM)
 	took = race(stopped, 30*time.Second, 10*time.Millisecond,
 		func() bool { h := c.leaseHolder(); return h != "" && h != holder },
 		func() bool { return leading(joiner) },
-		func() bool { return !leader.running() })
+		func() bool { return !leader.Running() })
 	t.Logf("SIGTERM of %s -> Lease taken over %s, %s says it leads %s, %s exited %s",
 		leader.name, took[0], joiner.name, took[1], leader.name, took[2])
 	if took[0] < 0 || took[0] >= leaseDuration {
 		t.Errorf("handover after SIGTERM took %s, want less than the lease duration %s (the lease is released)", took[0], leaseDuration)
 	}
-	if exited, err := leader.wait(time.Second); !exited || err != nil {
+	if exited, err := leader.Wait(time.Second); !exited || err != nil {
 		t.Errorf("%s after SIGTERM: exited %v, %v; want a clean exit", leader.name, exited, err)
 	}
 	t.Logf("grant -> MinIO policy after the SIGTERM handover: %s", c.applyGrantTo(t, "grace", "partner-g/"))
