@@ -16,6 +16,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
@@ -181,7 +182,7 @@ func denial(r authz.Reason, detail string, perm grant.Permission, path string) *
 func (a *attempt) service() (*objects.Service, error) {
 	svc, err := a.s.opts.Objects(a.ctx(), a.ev.Connection)
 	if err != nil {
-		a.s.log.Error("connection unavailable", "connection", a.ev.Connection, "requestId", a.ev.RequestID, "error", objects.Redact(err.Error()))
+		a.s.log.Error("connection unavailable", "connection", a.ev.Connection, "requestId", a.ev.RequestID, "error", redact.String(err.Error()))
 		return nil, a.fail(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
 			"connection %s is unavailable; try again later", a.ev.Connection))
 	}

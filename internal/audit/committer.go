@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // commitLoop is the Recorder's only appender: one goroutine keeps the chain
@@ -104,7 +106,7 @@ func (r *Recorder) markUnstored(events []Event, storeErr error) {
 				msg += "; " + e.Error
 			}
 			e.Outcome = OutcomeFailure
-			e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+			e.Error = capBytes(redact.String(clean(msg)), MaxErrorBytes)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/keys"
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // FilenameVariable in a POST form's key field is replaced by S3 with the
@@ -56,7 +57,7 @@ type PresignedPost struct {
 // String describes the form without its secret fields.
 func (p PresignedPost) String() string {
 	names := slices.Sorted(maps.Keys(p.Fields))
-	s := "POST " + Redact(p.URL) + " fields ["
+	s := "POST " + redact.String(p.URL) + " fields ["
 	for i, n := range names {
 		if i > 0 {
 			s += " "

@@ -17,6 +17,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
@@ -113,7 +114,7 @@ func TestCredentialScopingThroughServer(t *testing.T) {
 			req := signed
 			req.URL = strings.Replace(signed.URL, "/"+folder+"in.txt", "/"+edited, 1)
 			if req.URL == signed.URL {
-				t.Fatalf("the key is not in the URL's path: %s", objects.Redact(signed.URL))
+				t.Fatalf("the key is not in the URL's path: %s", redact.String(signed.URL))
 			}
 			code, _, body := send(t, req, data)
 			if code != http.StatusForbidden || !(strings.Contains(string(body), "SignatureDoesNotMatch") || strings.Contains(string(body), "AccessDenied")) {
