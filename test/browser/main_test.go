@@ -8,26 +8,15 @@ package browser_test
 import (
 	"testing"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/operatorstack"
 )
 
 const operatorNamespace = operatorstack.OperatorNamespace
 
-var (
-	env   *controlplane.Env
-	index *authz.Index
-	k8s   client.Client
-	// operator is the running operator stack; servers decide with its index.
-	operator *operatorstack.Stack
-)
+// operator is the running operator stack: the control plane, and the index
+// (with its feeder) that servers decide with.
+var operator *operatorstack.Stack
 
 func TestMain(m *testing.M) {
-	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) error {
-		operator, env, index, k8s = s, s.Env, s.Index, s.Env.Client
-		return nil
-	})
+	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) error { operator = s; return nil })
 }

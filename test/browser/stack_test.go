@@ -6,8 +6,6 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
@@ -65,13 +63,7 @@ func startStack(t *testing.T) *stack {
 	t.Helper()
 	ctx := context.Background()
 	srv := minioserver.Start(t)
-	srv.CreateBucket(t, bucket)
-	root := srv.S3Client(t, nil)
-	for key, body := range seedObjects {
-		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
+	root := srv.Seed(t, bucket, seedObjects)
 
 	operator.ConnectMinIO(t, conn, srv)
 	// Alice's grants, exactly as the samples declare them.
@@ -80,26 +72,19 @@ func startStack(t *testing.T) *stack {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, err := env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
+		if out, err := operator.Env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 	}
 	alicePrincipal := grant.Principal{User: alice}
 	poll.Until(t, 30*time.Second, "alice's grants authorize", func() bool {
-		return index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
-			index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
+		return operator.Index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
+			operator.Index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
 	})
 
-	st := &stack{minio: srv, s3: root}
-	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.store = store
-	a, err := app.NewServer(ctx, operator.Feed, app.Options{
-		Listen:     "127.0.0.1:0",
+	served := operator.Serve(t, app.Options{
 		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true}},
-		AdminGroup: adminGroup, AuditStore: store, AuditJSON: io.Discard, AuditWriter: "browser",
+		AdminGroup: adminGroup, AuditJSON: io.Discard, AuditWriter: "browser",
 		WebApp: true, ConnectOrigins: []string{srv.Endpoint},
 		DemoUsers: []webui.DemoUser{
 			{User: alice, Description: "Partner A: uploads invoices, reads processed reports"},
@@ -109,19 +94,7 @@ func startStack(t *testing.T) *stack {
 		},
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(a.Handler)
-	st.url = hs.URL
-	t.Cleanup(func() {
-		hs.Close()
-		if err := a.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = store.Close()
-	})
-	return st
+	return &stack{minio: srv, s3: root, url: served.URL, store: served.Store}
 }
 
 func randomKey(t *testing.T) string {

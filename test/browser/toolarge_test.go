@@ -44,14 +44,14 @@ spec:
 // an object nor a pending multipart upload.
 func tooLarge(t *testing.T, b *browser.Browser, st *stack) {
 	ctx := context.Background()
-	if out, err := env.Kubectl(ctx, smallGrant, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(ctx, smallGrant, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	t.Cleanup(func() {
-		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "alice-small")
+		_, _ = operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "alice-small")
 	})
 	poll.Until(t, 20*time.Second, "alice's small grant authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
+		return operator.Index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
 	})
 	s := newSession(t, b, st)
 	s.login(alice)

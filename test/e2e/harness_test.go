@@ -7,15 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
@@ -81,49 +77,23 @@ func startStack(t *testing.T) *stack {
 // of one test never reach another's.
 func startStackWith(t testing.TB, conn string) *stack {
 	t.Helper()
-	ctx := context.Background()
 	srv := minioserver.Start(t)
-	srv.CreateBucket(t, bucket)
-	root := srv.S3Client(t, nil)
-	for key, body := range map[string]string{
+	srv.Seed(t, bucket, map[string]string{
 		"partner-a/uploads/2024/january/scans/page-1.png": "png",
 		"partner-a/secret/plans.txt":                      "sibling",
 		"partner-a/processed/report.pdf":                  "%PDF-1.7 processed report",
 		"partner-b/uploads/existing.pdf":                  "partner b",
-	} {
-		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
-
+	})
 	operator.ConnectMinIO(t, conn, srv)
 
 	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
-	st.storePath = t.TempDir() + "/audit.db"
-	store, err := sqlite.Open(ctx, st.storePath, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.store = store
-	logger := slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st.app, err = app.NewServer(ctx, operator.Feed, app.Options{
-		Listen:     "127.0.0.1:0",
+	served := operator.Serve(t, app.Options{
 		Auth:       auth.Config{Proxy: auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}}},
-		AdminGroup: adminGroup, AuditStore: store, AuditJSON: st.jsonl, AuditWriter: "e2e", Logger: logger,
+		AdminGroup: adminGroup, AuditJSON: st.jsonl, AuditWriter: "e2e",
+		Logger: slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.recorder = st.app.Recorder
-	hs := httptest.NewServer(st.app.Handler)
-	st.url = hs.URL
-	st.closer = func() {
-		hs.Close()
-		if err := st.app.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = store.Close()
-	}
+	st.app, st.url, st.store, st.storePath, st.closer = served.Server, served.URL, served.Store, served.StorePath, served.Stop
+	st.recorder = served.Recorder
 	return st
 }
 
@@ -147,11 +117,11 @@ spec:
   upload:
     maxObjectSize: 20Mi
 `
-	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	poll.Until(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
+		return operator.Index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
 	})
 }
 

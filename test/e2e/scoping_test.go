@@ -38,13 +38,13 @@ func addScopedConnection(t *testing.T, st *stack, name string) {
 			IAM: &v1alpha1.IAMConfig{CredentialScoping: v1alpha1.CredentialScopingSessionPolicy},
 		},
 	}
-	if err := k8s.Create(ctx, c); err != nil {
+	if err := operator.Env.Client.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(context.Background(), c) })
+	t.Cleanup(func() { _ = operator.Env.Client.Delete(context.Background(), c) })
 	poll.Until(t, 30*time.Second, "scoped connection Ready", func() bool {
 		got := &v1alpha1.S3Connection{}
-		if k8s.Get(ctx, types.NamespacedName{Name: name}, got) != nil {
+		if operator.Env.Client.Get(ctx, types.NamespacedName{Name: name}, got) != nil {
 			return false
 		}
 		cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)

@@ -313,7 +313,7 @@ func TestSeedWalkthrough(t *testing.T) {
 		if r := al.do(http.MethodPost, "/api/v1/uploads", nil, req); r.status != http.StatusOK {
 			t.Fatalf("before revocation: %d %s", r.status, r.body)
 		}
-		if out, err := env.Kubectl(context.Background(), "", "delete", "prefixgrant", "alice-uploads", "-n", operatorNamespace, "--wait=false"); err != nil {
+		if out, err := operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", "alice-uploads", "-n", operatorNamespace, "--wait=false"); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 		start := time.Now()
