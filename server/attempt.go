@@ -50,6 +50,22 @@ func (s *Server) begin(c echo.Context, action string) *attempt {
 	}
 }
 
+// actionAuthenticate is the action of a request refused by authentication.
+const actionAuthenticate = "authenticate"
+
+// auditRefusals records each refusal auth.Audited marks (identity headers
+// passed through the trusted proxy) as one blocked attempt. It wraps
+// auth.Middleware, whose refusal means no handler began an attempt.
+func (s *Server) auditRefusals(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if ae, ok := auth.Audited(err); ok {
+			return s.begin(c, actionAuthenticate).refuse(newAPIError(ae.Status, ae.Code, "%s", ae.Reason))
+		}
+		return err
+	}
+}
+
 func (a *attempt) ctx() context.Context { return a.c.Request().Context() }
 
 // on names what the attempt is about.
@@ -160,11 +176,16 @@ func keysError(err error) *apiError {
 // and refuses the attempt if not.
 func (a *attempt) decide(perm grant.Permission) (authz.Decision, error) {
 	d := a.s.opts.Index.Decide(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+	return d, a.decided(d, perm)
+}
+
+// decided notes the decision d on perm in the event and refuses a denial.
+func (a *attempt) decided(d authz.Decision, perm grant.Permission) error {
 	a.ev.Reason, a.ev.Grant = string(d.Reason), d.Grant
 	if d.Allowed {
-		return d, nil
+		return nil
 	}
-	return d, a.refuse(denial(d.Reason, d.Detail, perm, a.ev.Bucket+"/"+a.ev.Key))
+	return a.refuse(denial(d.Reason, d.Detail, perm, a.ev.Bucket+"/"+a.ev.Key))
 }
 
 // denial is the answer to a refused decision.
@@ -206,12 +227,7 @@ func (o *ObjectRef) objectRef() *ObjectRef { return o }
 // and resolve the connection's service. The step that refuses records the
 // attempt.
 func (a *attempt) authorizeObject(req objectRequest, perm grant.Permission) (authz.Decision, *objects.Service, error) {
-	if err := a.bind(req); err != nil {
-		return authz.Decision{}, nil, err
-	}
-	ref := req.objectRef()
-	a.on(ref.Connection, ref.Bucket, ref.Key)
-	if err := a.checkObject(); err != nil {
+	if err := a.objectTarget(req); err != nil {
 		return authz.Decision{}, nil, err
 	}
 	d, err := a.decide(perm)
@@ -220,4 +236,28 @@ func (a *attempt) authorizeObject(req objectRequest, perm grant.Permission) (aut
 	}
 	svc, err := a.service()
 	return d, svc, err
+}
+
+// authorizeUpload is authorizeObject for write, returning the deciding
+// grant's upload limits.
+func (a *attempt) authorizeUpload(req objectRequest) (authz.UploadLimits, *objects.Service, error) {
+	if err := a.objectTarget(req); err != nil {
+		return authz.UploadLimits{}, nil, err
+	}
+	limits, err := a.decideUpload()
+	if err != nil {
+		return limits, nil, err
+	}
+	svc, err := a.service()
+	return limits, svc, err
+}
+
+// objectTarget reads the body into req and names and validates its object.
+func (a *attempt) objectTarget(req objectRequest) error {
+	if err := a.bind(req); err != nil {
+		return err
+	}
+	ref := req.objectRef()
+	a.on(ref.Connection, ref.Bucket, ref.Key)
+	return a.checkObject()
 }

@@ -2,19 +2,14 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/connsource"
-	"github.com/s3am/s3-access-manager/internal/convert"
-	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
 
@@ -78,30 +73,5 @@ func (c *Connections) Invalidate() {
 	defer c.mu.Unlock()
 	for _, cs := range c.cache {
 		cs.svc.Invalidate()
-	}
-}
-
-// GrantsFrom returns a GrantLookup reading PrefixGrants through r.
-func GrantsFrom(r client.Reader) GrantLookup {
-	return func(ctx context.Context, id string) (grant.Grant, error) {
-		ns, name, ok := strings.Cut(id, "/")
-		if !ok {
-			return grant.Grant{}, fmt.Errorf("grant ID %q is not namespace/name", id)
-		}
-		pg := &v1alpha1.PrefixGrant{}
-		if err := r.Get(ctx, types.NamespacedName{Namespace: ns, Name: name}, pg); err != nil {
-			if apierrors.IsNotFound(err) {
-				return grant.Grant{}, fmt.Errorf("%s: %w", id, ErrGrantGone)
-			}
-			return grant.Grant{}, fmt.Errorf("grant %s: %w", id, err)
-		}
-		if !pg.DeletionTimestamp.IsZero() {
-			return grant.Grant{}, fmt.Errorf("%s: %w", id, ErrGrantGone)
-		}
-		g, err := convert.Grant(pg)
-		if err != nil {
-			return grant.Grant{}, errors.Join(fmt.Errorf("grant %s", id), err)
-		}
-		return g, nil
 	}
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -10,55 +9,42 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 )
 
-// uploadGrant returns the deciding grant of an allowed write, for its
-// upload limits. The index keeps only the grant's ID, so the grant is looked
-// up; one deleted since the decision refuses the attempt.
-func (a *attempt) uploadGrant(d authz.Decision) (grant.Grant, error) {
-	if a.s.opts.Grants == nil {
-		return grant.Grant{}, nil
+// decideUpload decides on write and returns the upload limits of the
+// deciding grant, which the index hands out with the decision: nothing is
+// read back, and a grant changed since cannot answer differently.
+func (a *attempt) decideUpload() (authz.UploadLimits, error) {
+	d, limits := a.s.opts.Index.DecideUpload(a.p, a.ev.Connection, a.ev.Bucket, a.ev.Key)
+	if err := a.decided(d, grant.Write); err != nil {
+		return authz.UploadLimits{}, err
 	}
-	g, err := a.s.opts.Grants(a.ctx(), d.Grant)
-	switch {
-	case errors.Is(err, ErrGrantGone):
-		a.ev.Grant = ""
-		return grant.Grant{}, a.refuse(denial(authz.ReasonNoGrant, "", grant.Write, a.ev.Bucket+"/"+a.ev.Key))
-	case err != nil:
-		a.s.log.Error("grant lookup failed", "grant", d.Grant, "requestId", a.ev.RequestID, "error", err)
-		return grant.Grant{}, a.refuse(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
-			"the grant %s could not be read; try again later", d.Grant))
-	}
-	return g, nil
+	return limits, nil
 }
 
 // uploadTarget starts every upload the same way: it names the attempt's
 // object, validates the key, decides on write and returns the deciding
-// grant, whose limits the upload must then respect.
-func (a *attempt) uploadTarget(req *UploadRequest) (grant.Grant, error) {
+// grant's limits, which the upload must then respect.
+func (a *attempt) uploadTarget(req *UploadRequest) (authz.UploadLimits, error) {
 	a.on(req.Connection, req.Bucket, req.Key)
 	a.ev.Bytes = max(req.Size, 0)
 	if err := a.checkObject(); err != nil {
-		return grant.Grant{}, err
+		return authz.UploadLimits{}, err
 	}
-	d, err := a.decide(grant.Write)
-	if err != nil {
-		return grant.Grant{}, err
-	}
-	return a.uploadGrant(d)
+	return a.decideUpload()
 }
 
 // checkUpload applies the grant's maxObjectSize to size (when known, > 0)
 // and its allowedContentTypes to contentType.
-func (a *attempt) checkUpload(g grant.Grant, contentType string, size int64) error {
+func (a *attempt) checkUpload(g authz.UploadLimits, contentType string, size int64) error {
 	if g.MaxObjectSize > 0 && size > g.MaxObjectSize {
 		return a.refuse(newAPIError(http.StatusRequestEntityTooLarge, ReasonTooLarge,
-			"%s is %d bytes; grant %s allows at most %d bytes per object", a.ev.Key, size, g.ID(), g.MaxObjectSize))
+			"%s is %d bytes; grant %s allows at most %d bytes per object", a.ev.Key, size, g.Grant, g.MaxObjectSize))
 	}
 	if len(g.AllowedContentTypes) == 0 {
 		return nil
 	}
 	if !contentTypeAllowed(contentType, g.AllowedContentTypes) {
 		return a.refuse(newAPIError(http.StatusUnsupportedMediaType, ReasonContentTypeNotAllowed,
-			"content type %q is not allowed for %s; grant %s allows %s", contentType, a.ev.Key, g.ID(), strings.Join(g.AllowedContentTypes, ", ")))
+			"content type %q is not allowed for %s; grant %s allows %s", contentType, a.ev.Key, g.Grant, strings.Join(g.AllowedContentTypes, ", ")))
 	}
 	return nil
 }

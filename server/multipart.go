@@ -127,11 +127,7 @@ type CompleteRequest struct {
 func (s *Server) multipartComplete(c echo.Context) error {
 	a := s.begin(c, audit.ActionMultipartComplete)
 	var req CompleteRequest
-	d, svc, err := a.authorizeObject(&req, grant.Write)
-	if err != nil {
-		return err
-	}
-	g, err := a.uploadGrant(d)
+	g, svc, err := a.authorizeUpload(&req)
 	if err != nil {
 		return err
 	}

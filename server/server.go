@@ -13,7 +13,6 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
@@ -21,23 +20,12 @@ import (
 // ObjectsResolver returns the objects.Service of a connection.
 type ObjectsResolver func(ctx context.Context, connection string) (*objects.Service, error)
 
-// GrantLookup returns the grant "namespace/name" as it is now, for its upload
-// limits. It returns ErrGrantGone when the grant no longer exists.
-type GrantLookup func(ctx context.Context, id string) (grant.Grant, error)
-
-// ErrGrantGone is returned by a GrantLookup for a grant that was deleted
-// after the index decided: the request is refused as if it had no grant.
-var ErrGrantGone = errors.New("grant no longer exists")
-
 // Options configure New. Index, Objects, Auth and Audit are required.
 type Options struct {
 	// Index decides every request.
 	Index *authz.Index
 	// Objects resolves a connection name to its S3 service.
 	Objects ObjectsResolver
-	// Grants looks up the deciding grant's upload limits (maxObjectSize,
-	// allowedContentTypes); nil applies none.
-	Grants GrantLookup
 	// Auth authenticates every /api request.
 	Auth auth.Authenticator
 	// Audit records every attempt.
@@ -125,9 +113,9 @@ func New(o Options) (*echo.Echo, error) {
 	}
 	// The API description is for callers only: nothing but health, readiness
 	// and metrics is served anonymously.
-	registerDocs(e.Group("", auth.Middleware(o.Auth)))
+	registerDocs(e.Group("", s.auditRefusals, auth.Middleware(o.Auth)))
 
-	api := e.Group("/api/v1", auth.Middleware(o.Auth))
+	api := e.Group("/api/v1", s.auditRefusals, auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
 	api.GET("/list", s.list)
 	api.POST("/uploads", s.upload)

@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
-	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
@@ -109,11 +108,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 	if err := keys.ValidatePrefix(req.Folder); err != nil {
 		return a.refuse(keysError(err))
 	}
-	d, err := a.decide(grant.Write)
-	if err != nil {
-		return err
-	}
-	g, err := a.uploadGrant(d)
+	g, err := a.decideUpload()
 	if err != nil {
 		return err
 	}
@@ -156,11 +151,7 @@ type ObjectInfo struct {
 func (s *Server) uploadConfirm(c echo.Context) error {
 	a := s.begin(c, audit.ActionUploadConfirm)
 	var req ObjectRequest
-	d, svc, err := a.authorizeObject(&req, grant.Write)
-	if err != nil {
-		return err
-	}
-	g, err := a.uploadGrant(d)
+	g, svc, err := a.authorizeUpload(&req)
 	if err != nil {
 		return err
 	}
@@ -173,11 +164,11 @@ func (s *Server) uploadConfirm(c echo.Context) error {
 	// violation found here is recorded as a failed upload for review.
 	if g.MaxObjectSize > 0 && info.Size > g.MaxObjectSize {
 		return a.fail(newAPIError(http.StatusRequestEntityTooLarge, ReasonTooLarge,
-			"%s is %d bytes; grant %s allows at most %d bytes per object", req.Key, info.Size, g.ID(), g.MaxObjectSize))
+			"%s is %d bytes; grant %s allows at most %d bytes per object", req.Key, info.Size, g.Grant, g.MaxObjectSize))
 	}
 	if len(g.AllowedContentTypes) > 0 && !contentTypeAllowed(info.ContentType, g.AllowedContentTypes) {
 		return a.fail(newAPIError(http.StatusUnsupportedMediaType, ReasonContentTypeNotAllowed,
-			"%s has content type %q, which grant %s does not allow", req.Key, info.ContentType, g.ID()))
+			"%s has content type %q, which grant %s does not allow", req.Key, info.ContentType, g.Grant))
 	}
 	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err

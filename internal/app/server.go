@@ -63,7 +63,7 @@ func NewServer(ctx context.Context, feed *Feed, o Options) (*Server, error) {
 	}
 	s := &Server{feed: feed, log: o.Logger}
 	s.Connections = server.NewConnections(feed.Cache, objects.Options{
-		DefaultTTL: o.PresignTTL, MaxTTL: o.PresignMaxTTL, Grants: server.ReadyGrantsFrom(feed.Cache),
+		DefaultTTL: o.PresignTTL, MaxTTL: o.PresignMaxTTL, Grants: feed.Index.GrantsOf,
 	})
 	var kube kubernetes.Interface
 	if o.Auth.ServiceAccounts.Enabled {
@@ -85,7 +85,7 @@ func NewServer(ctx context.Context, feed *Feed, o Options) (*Server, error) {
 		return nil, err
 	}
 	opts := server.Options{
-		Index: feed.Index, Objects: s.Connections.Service, Grants: server.GrantsFrom(feed.Cache),
+		Index: feed.Index, Objects: s.Connections.Service,
 		Auth: s.Auth.Chain, Audit: s.Recorder, AdminGroup: o.AdminGroup,
 		Registry: o.Registry, Logger: o.Logger, Ready: s.Ready,
 	}

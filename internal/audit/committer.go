@@ -78,36 +78,71 @@ func (r *Recorder) commit(batch []*pending, events []Event, buf *bytes.Buffer) [
 	for _, p := range batch {
 		events = append(events, p.ev)
 	}
-	var storeErr error
-	if r.store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), r.writeTimeout)
-		if err := r.store.Append(ctx, events); err != nil {
-			storeErr = fmt.Errorf("store: %w", err)
-			r.markUnstored(events, storeErr)
+	storeErrs := r.append(events)
+	for i, err := range storeErrs {
+		if err != nil {
+			r.markUnstored(&events[i], err)
 		}
-		cancel()
 	}
-	err := errors.Join(storeErr, r.writeLines(events, buf))
-	for _, p := range batch {
-		p.done <- err
+	lineErr := r.writeLines(events, buf)
+	for i, p := range batch {
+		var storeErr error
+		if storeErrs != nil {
+			storeErr = storeErrs[i]
+		}
+		p.done <- errors.Join(storeErr, lineErr)
 	}
 	return events
 }
 
-// markUnstored clears the chain fields of events the store refused and, with
-// PolicyFail, says in their JSON lines that the server refused the request.
-func (r *Recorder) markUnstored(events []Event, storeErr error) {
+// append stores events and returns, when any failed, the error of each
+// (nil for those stored). When the store refused the batch for the content
+// of its events (ErrRejected), nothing of it was committed: each event is
+// then stored on its own, so that one bad event does not cost the other
+// requests of the batch their record. Once an event fails for another
+// reason, the store is failing as a whole and the events left get that
+// error without more attempts.
+func (r *Recorder) append(events []Event) []error {
+	if r.store == nil {
+		return nil
+	}
+	err := r.appendTimed(events)
+	if err == nil {
+		return nil
+	}
+	errs := make([]error, len(events))
+	retry := len(events) > 1 && errors.Is(err, ErrRejected)
 	for i := range events {
-		e := &events[i]
-		e.Seq, e.PrevHash, e.Hash = 0, "", ""
-		if r.policy == PolicyFail {
-			msg := "request refused: audit " + storeErr.Error()
-			if e.Error != "" {
-				msg += "; " + e.Error
-			}
-			e.Outcome = OutcomeFailure
-			e.Error = capBytes(redact.String(clean(msg)), MaxErrorBytes)
+		if retry {
+			err = r.appendTimed(events[i : i+1])
+			retry = err == nil || errors.Is(err, ErrRejected)
 		}
+		if err != nil {
+			errs[i] = fmt.Errorf("store: %w", err)
+		}
+	}
+	return errs
+}
+
+// appendTimed is one Store.Append bounded by the write timeout.
+func (r *Recorder) appendTimed(events []Event) error {
+	ctx, cancel := context.WithTimeout(context.Background(), r.writeTimeout)
+	defer cancel()
+	return r.store.Append(ctx, events)
+}
+
+// markUnstored clears the chain fields of an event the store did not keep
+// and, with PolicyFail, says in its JSON line that the server refused the
+// request.
+func (r *Recorder) markUnstored(e *Event, storeErr error) {
+	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	if r.policy == PolicyFail {
+		msg := "request refused: audit " + storeErr.Error()
+		if e.Error != "" {
+			msg += "; " + e.Error
+		}
+		e.Outcome = OutcomeFailure
+		e.Error = capBytes(redact.String(clean(msg)), MaxErrorBytes)
 	}
 }
 

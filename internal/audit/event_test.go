@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,5 +184,57 @@ func TestValidate(t *testing.T) {
 		if err := e.Validate(); !errors.Is(err, ErrInvalidEvent) {
 			t.Errorf("%s: Validate = %v", name, err)
 		}
+	}
+}
+
+// TestNormalizeBoundsEveryField: every field a client can make long is
+// bounded, identifiers end with the mark of the original, a key S3 accepts
+// is kept whole, and normalizing again changes nothing (Seal hashes what
+// Normalize made).
+func TestNormalizeBoundsEveryField(t *testing.T) {
+	long := strings.Repeat("é", 100<<10) + "\xff"
+	groups := []string{"ok", long}
+	for range 100 {
+		groups = append(groups, "g")
+	}
+	e := Event{
+		Time: time.Now(), RequestID: long, User: long, Groups: groups, SourceIP: long, UserAgent: long,
+		Action: long, Connection: long, Bucket: long, Key: long, Decision: Decision(long), Reason: long,
+		Grant: long, Outcome: Outcome(long), Error: long, ETag: long, Writer: long,
+	}
+	e.Normalize()
+	if groups[1] != long || len(groups) != 102 {
+		t.Error("Normalize wrote to the caller's Groups")
+	}
+	names := map[string]string{
+		"user": e.User, "sourceIp": e.SourceIP, "action": e.Action, "connection": e.Connection, "bucket": e.Bucket,
+		"decision": string(e.Decision), "reason": e.Reason, "grant": e.Grant, "outcome": string(e.Outcome),
+		"etag": e.ETag, "writer": e.Writer, "group": e.Groups[1],
+	}
+	for name, v := range names {
+		if len(v) > MaxNameBytes || !utf8.ValidString(v) || !strings.HasSuffix(v, CutMark(long)) {
+			t.Errorf("%s: %d bytes, ends %q", name, len(v), v[max(0, len(v)-110):])
+		}
+	}
+	if len(e.Key) > MaxKeyBytes || len(e.Key) < MaxKeyBytes-4 || !strings.HasSuffix(e.Key, CutMark(long)) {
+		t.Errorf("key: %d bytes, ends %q", len(e.Key), e.Key[max(0, len(e.Key)-110):])
+	}
+	if len(e.RequestID) > MaxRequestIDBytes || len(e.UserAgent) > MaxUserAgentBytes || len(e.Error) > MaxErrorBytes {
+		t.Errorf("free text: %d, %d, %d bytes", len(e.RequestID), len(e.UserAgent), len(e.Error))
+	}
+	if len(e.Groups) != MaxGroups || !strings.HasPrefix(e.Groups[MaxGroups-1], "…[cut: 102 groups, sha256:") {
+		t.Errorf("%d groups, the last %q", len(e.Groups), e.Groups[len(e.Groups)-1])
+	}
+	again := e
+	again.Groups = slices.Clone(e.Groups)
+	again.Normalize()
+	if !reflect.DeepEqual(again, e) {
+		t.Error("Normalize is not idempotent")
+	}
+	key := strings.Repeat("k", MaxKeyBytes)
+	ok := Event{Key: key}
+	ok.Normalize()
+	if ok.Key != key {
+		t.Error("a 1024-byte key was cut")
 	}
 }

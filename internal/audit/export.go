@@ -11,31 +11,6 @@ import (
 	"time"
 )
 
-// Format is an export format.
-type Format string
-
-// Export formats.
-const (
-	// FormatJSONL writes one JSON object per line, exactly the JSON lines
-	// the Recorder writes: lossless, and each line can be re-hashed.
-	FormatJSONL Format = "jsonl"
-	// FormatCSV writes RFC 4180 CSV with a header row, for spreadsheets.
-	// Groups are one cell holding a JSON array. Text cells starting with
-	// '=', '+', '-', '@', tab or carriage return get a leading apostrophe so
-	// that spreadsheets do not run keys or user agents chosen by clients as
-	// formulas; use FormatJSONL for the exact values.
-	FormatCSV Format = "csv"
-)
-
-// ParseFormat returns the Format named s.
-func ParseFormat(s string) (Format, error) {
-	switch f := Format(s); f {
-	case FormatJSONL, FormatCSV:
-		return f, nil
-	}
-	return "", fmt.Errorf("unknown export format %q: use %q or %q", s, FormatJSONL, FormatCSV)
-}
-
 // CSVHeader is the header row of FormatCSV, the JSON names of Event's fields.
 var CSVHeader = []string{
 	"seq", "time", "requestId", "user", "groups", "sourceIp", "userAgent", "action",

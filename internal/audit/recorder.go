@@ -90,7 +90,7 @@ func NewRecorder(o Options) (*Recorder, error) {
 		return nil, err
 	}
 	r := &Recorder{
-		writer:       clean(o.Writer),
+		writer:       bound(o.Writer, MaxNameBytes),
 		json:         o.JSON,
 		store:        o.Store,
 		policy:       policy,

@@ -1,8 +1,6 @@
 package audit_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,49 +16,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/audittest"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 )
-
-// lines is a goroutine-safe JSON lines sink.
-type lines struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lines) events(t *testing.T) []audit.Event {
-	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []audit.Event
-	sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes()))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var e audit.Event
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("line %q: %v", sc.Text(), err)
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func (l *lines) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
 
 type fixture struct {
 	rec   *audit.Recorder
 	store *sqlite.Store
-	json  *lines
-	logs  *lines
+	json  *audittest.Buffer
+	logs  *audittest.Buffer
 	reg   *prometheus.Registry
 }
 
@@ -70,7 +34,7 @@ func newFixture(t testing.TB, o audit.Options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: store, json: &lines{}, logs: &lines{}, reg: prometheus.NewRegistry()}
+	f := &fixture{store: store, json: &audittest.Buffer{}, logs: &audittest.Buffer{}, reg: prometheus.NewRegistry()}
 	if o.Writer == "" {
 		o.Writer = "s3am-server-0"
 	}
@@ -171,7 +135,7 @@ func TestJSONLineHasEveryFieldAndNoSecrets(t *testing.T) {
 			t.Errorf("line holds secret %q: %s", secret, raw)
 		}
 	}
-	got := f.json.events(t)[0]
+	got := f.json.Events(t)[0]
 	if got.Seq != 1 || got.PrevHash != "" || got.Hash == "" || got.Writer != "s3am-server-0" || got.Time.Nanosecond() != 123456000 {
 		t.Errorf("chain fields: %+v", got)
 	}
@@ -237,7 +201,7 @@ func TestRecordConcurrently(t *testing.T) {
 			t.Errorf("%s stored %d times", id, n)
 		}
 	}
-	logged := f.json.events(t)
+	logged := f.json.Events(t)
 	if len(logged) != goroutines*each {
 		t.Fatalf("%d JSON lines", len(logged))
 	}
@@ -302,7 +266,7 @@ func TestFailurePolicy(t *testing.T) {
 			if !strings.Contains(f.logs.String(), `"requestId":"req-2"`) || !strings.Contains(f.logs.String(), "audit event not recorded") {
 				t.Errorf("failure not logged: %s", f.logs.String())
 			}
-			logged := f.json.events(t)
+			logged := f.json.Events(t)
 			if len(logged) != 2 {
 				t.Fatalf("%d JSON lines", len(logged))
 			}
@@ -369,23 +333,23 @@ func TestRecorderNeedsJSONAndOneRegistration(t *testing.T) {
 	if _, err := audit.NewRecorder(audit.Options{Writer: "w"}); err == nil {
 		t.Error("no JSON writer accepted")
 	}
-	if _, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &lines{}, Policy: "sometimes"}); err == nil {
+	if _, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &audittest.Buffer{}, Policy: "sometimes"}); err == nil {
 		t.Error("unknown policy accepted")
 	}
 	reg := prometheus.NewRegistry()
-	r, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &lines{}, Registerer: reg})
+	r, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &audittest.Buffer{}, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close(context.Background())
-	if _, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &lines{}, Registerer: reg}); err == nil {
+	if _, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: &audittest.Buffer{}, Registerer: reg}); err == nil {
 		t.Error("second registration accepted")
 	}
 }
 
 // TestRecorderWithoutStore writes JSON lines only.
 func TestRecorderWithoutStore(t *testing.T) {
-	out := &lines{}
+	out := &audittest.Buffer{}
 	r, err := audit.NewRecorder(audit.Options{Writer: "w", JSON: out})
 	if err != nil {
 		t.Fatal(err)
@@ -394,7 +358,7 @@ func TestRecorderWithoutStore(t *testing.T) {
 	if err := r.Record(context.Background(), attempt(1)); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.events(t); len(got) != 1 || got[0].Seq != 0 || got[0].Key != "partner-a/uploads/f-1.pdf" {
+	if got := out.Events(t); len(got) != 1 || got[0].Seq != 0 || got[0].Key != "partner-a/uploads/f-1.pdf" {
 		t.Errorf("%+v", got)
 	}
 }

@@ -14,7 +14,9 @@ type Store interface {
 	// PrevHash and Hash into the slice; events of one Writer are chained in
 	// slice order. Appends to one chain are serialized, across processes too.
 	// On error nothing is stored and the chain fields of events are
-	// meaningless.
+	// meaningless. When the database refused the content of the events (a
+	// constraint, a size limit) rather than failed, the error wraps
+	// ErrRejected.
 	Append(ctx context.Context, events []Event) error
 	// Query returns one page of the events matching f (see Filter).
 	Query(ctx context.Context, f Filter) (Page, error)
@@ -26,6 +28,13 @@ type Store interface {
 	// Close releases the store.
 	Close() error
 }
+
+// ErrRejected is wrapped by the error of Store.Append when the database
+// refused the events themselves (a constraint or a size limit of one of
+// them) and stored none of them, while the store works. Nothing was
+// committed, so the Recorder then stores each event of the batch on its own:
+// one bad event must not cost the others their record.
+var ErrRejected = errors.New("the audit store refused the events")
 
 // Querier is the part of a Store that Export needs.
 type Querier interface {

@@ -15,30 +15,47 @@ import (
 //
 // Decide neither blocks nor allocates when it allows or denies a valid key.
 func (ix *Index) Decide(p grant.Principal, perm grant.Permission, connection, bucket, key string) Decision {
-	s := ix.cur.Load()
+	d, _ := ix.cur.Load().decide(p, perm, connection, bucket, key)
+	return d
+}
+
+// DecideUpload is Decide for grant.Write, and returns with an allowed
+// decision the upload limits of the grant that decided, from the same
+// snapshot: the caller needs no second look-up, which a grant change in
+// between could answer differently. The limits are zero when it denies.
+func (ix *Index) DecideUpload(p grant.Principal, connection, bucket, key string) (Decision, UploadLimits) {
+	d, r := ix.cur.Load().decide(p, grant.Write, connection, bucket, key)
+	if r == nil {
+		return d, UploadLimits{}
+	}
+	return d, r.limits
+}
+
+// decide is Decide on s; it also returns the allowing grant's record.
+func (s *snapshot) decide(p grant.Principal, perm grant.Permission, connection, bucket, key string) (Decision, *record) {
 	if !s.synced {
-		return Decision{Reason: ReasonNotSynced}
+		return Decision{Reason: ReasonNotSynced}, nil
 	}
 	if err := keys.ValidateKey(key); err != nil {
 		d := Decision{Reason: ReasonInvalidKey}
 		d.KeyReason, d.Detail = keyRefusal(err)
-		return d
+		return d, nil
 	}
 	if !validPermission(perm) {
-		return Decision{Reason: ReasonInvalidPermission}
+		return Decision{Reason: ReasonInvalidPermission}, nil
 	}
 	cs, r := s.readyConnection(connection)
 	if r != "" {
-		return Decision{Reason: r}
+		return Decision{Reason: r}, nil
 	}
 	m := s.match(p, cs.buckets[bucket], key, perm)
 	switch {
 	case m.allow.r != nil:
-		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}
+		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}, m.allow.r
 	case m.cover.r != nil:
-		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}
+		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}, nil
 	}
-	return Decision{Reason: ReasonNoGrant}
+	return Decision{Reason: ReasonNoGrant}, nil
 }
 
 // match offers path to the prefix sets of p's user and of each of its groups

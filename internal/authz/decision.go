@@ -1,6 +1,10 @@
 package authz
 
-import "github.com/s3am/s3-access-manager/internal/keys"
+import (
+	"time"
+
+	"github.com/s3am/s3-access-manager/internal/keys"
+)
 
 // Decision is the answer of Decide.
 type Decision struct {
@@ -17,6 +21,21 @@ type Decision struct {
 	// without the permission. When several qualify, the one with the longest
 	// prefix decides, then the smallest namespace, then the smallest name.
 	Grant string
+}
+
+// UploadLimits are what an upload must respect under the grant that allowed
+// it (see DecideUpload).
+type UploadLimits struct {
+	// Grant is the grant's "namespace/name".
+	Grant string
+	// MaxObjectSize is the largest object in bytes; 0 means no limit beyond
+	// S3's.
+	MaxObjectSize int64
+	// AllowedContentTypes are "type/subtype" or "type/*"; empty allows any.
+	// The index shares it with every decision: read it, never change it.
+	AllowedContentTypes []string
+	// ValidUntil is when the grant stops authorizing; zero means never.
+	ValidUntil time.Time
 }
 
 // ListMode says how much of a folder a listing may show.

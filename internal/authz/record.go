@@ -23,6 +23,22 @@ type record struct {
 	prefix      string
 	subjects    []grant.Subject
 	permissions grant.Permissions
+	// limits are the grant's upload limits, handed out with the decisions
+	// it makes so that nobody reads the grant back.
+	limits UploadLimits
+}
+
+// grant returns a copy of the grant r was made from, as the index holds it.
+func (r *record) grant() grant.Grant {
+	return grant.Grant{
+		Namespace: r.namespace, Name: r.name,
+		Connection: r.connection, Bucket: r.bucket, Prefix: r.prefix,
+		Subjects:            slices.Clone(r.subjects),
+		Permissions:         r.permissions,
+		MaxObjectSize:       r.limits.MaxObjectSize,
+		AllowedContentTypes: slices.Clone(r.limits.AllowedContentTypes),
+		ValidUntil:          r.limits.ValidUntil,
+	}
 }
 
 // grantKey identifies a grant object.
@@ -46,6 +62,12 @@ func newRecord(g *grant.Grant) (*record, error) {
 		bucket:      g.Bucket,
 		prefix:      g.Prefix,
 		permissions: g.Permissions & knownPermissions,
+	}
+	r.limits = UploadLimits{
+		Grant:               r.id,
+		MaxObjectSize:       g.MaxObjectSize,
+		AllowedContentTypes: slices.Clone(g.AllowedContentTypes),
+		ValidUntil:          g.ValidUntil,
 	}
 	for _, s := range g.Subjects {
 		if !slices.Contains(r.subjects, s) {

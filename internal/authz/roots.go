@@ -36,27 +36,13 @@ func (ix *Index) Roots(p grant.Principal) []Root {
 	type rootKey struct{ connection, bucket, prefix string }
 	merged := map[rootKey][]*record{}
 	perms := map[rootKey]grant.Permissions{}
-	add := func(subj grant.Subject) {
-		for _, loc := range s.subjectLocations[s.hash(subj.Name)%subjectShards][subj] {
-			ps := s.set(s.bucket(loc), kindIndex(subj.Kind), subj.Name)
-			if ps == nil {
-				continue
-			}
-			for _, rt := range ps.sorted {
-				k := rootKey{loc.connection, loc.bucket, rt.prefix}
-				merged[k] = append(merged[k], rt.grants...)
-				perms[k] |= rt.permissions
-			}
+	s.eachSet(p, func(loc location, ps *prefixSet) {
+		for _, rt := range ps.sorted {
+			k := rootKey{loc.connection, loc.bucket, rt.prefix}
+			merged[k] = append(merged[k], rt.grants...)
+			perms[k] |= rt.permissions
 		}
-	}
-	if p.User != "" {
-		add(grant.Subject{Kind: grant.User, Name: p.User})
-	}
-	for _, g := range p.Groups {
-		if g != "" {
-			add(grant.Subject{Kind: grant.Group, Name: g})
-		}
-	}
+	})
 	roots := make([]Root, 0, len(merged))
 	for k, recs := range merged {
 		slices.SortFunc(recs, compareRecords)

@@ -8,27 +8,17 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grantstatus"
-	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 )
 
 // clusterIndex builds the index a server would hold from the cluster's live
 // grants and connections, and resolves the connection to ask about.
 func clusterIndex(ctx context.Context, kubeconfig, connection string) (*authz.Index, string, error) {
-	cfg, err := restConfig(kubeconfig)
+	c, err := clusterClient(kubeconfig)
 	if err != nil {
 		return nil, "", err
-	}
-	scheme, err := s3amscheme.New()
-	if err != nil {
-		return nil, "", err
-	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return nil, "", fmt.Errorf("client: %w", err)
 	}
 	indexed, conns, err := grantstatus.ListAuthorizing(ctx, c, time.Now())
 	if err != nil {

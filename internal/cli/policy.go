@@ -30,6 +30,7 @@ type renderOptions struct {
 	subjects          []string
 	limit             string
 	operatorNamespace string
+	output            string
 }
 
 func newPolicyRenderCommand() *cobra.Command {
@@ -48,6 +49,7 @@ func newPolicyRenderCommand() *cobra.Command {
 	f.StringArrayVar(&o.subjects, "subject", nil, "user:NAME or group:NAME; repeat for a user and its groups")
 	f.StringVar(&o.limit, "limit", "inline", "size limit for connection policies: inline (10,240 for a role's inline policies) or managed (6,144 per managed policy)")
 	f.StringVar(&o.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (for delegation checks)")
+	f.StringVarP(&o.output, "output", "o", outputText, "text (each document after a # line naming it), json (pure JSON: one document, or an array of them) or yaml (the same as YAML)")
 	_ = cmd.MarkFlagRequired("filename")
 	return cmd
 }
@@ -59,6 +61,9 @@ func runRender(cmd *cobra.Command, o renderOptions) error {
 	}
 	limit, err := limitByName(o.limit)
 	if err != nil {
+		return err
+	}
+	if err := checkOutputFormat(o.output); err != nil {
 		return err
 	}
 	var principal *grant.Principal
@@ -73,7 +78,7 @@ func runRender(cmd *cobra.Command, o renderOptions) error {
 	if err != nil {
 		return err
 	}
-	out := cmd.OutOrStdout()
+	var docs []renderedDocument
 	found := false
 	for i := range set.Connections {
 		c := &set.Connections[i]
@@ -83,28 +88,28 @@ func runRender(cmd *cobra.Command, o renderOptions) error {
 		found = true
 		conn := convert.Connection(c)
 		mine := grantsOn(grants, c.Name)
-		var docs []policy.Document
+		var connDocs []policy.Document
 		if principal != nil {
 			d, err := policy.SessionPolicyFor(conn, mine, *principal)
 			if err != nil {
 				return fmt.Errorf("connection %s: %w", c.Name, err)
 			}
-			docs = []policy.Document{d}
-		} else if docs, err = policy.ConnectionPolicy(conn, mine, limit); err != nil {
+			connDocs = []policy.Document{d}
+		} else if connDocs, err = policy.ConnectionPolicy(conn, mine, limit); err != nil {
 			return fmt.Errorf("connection %s: %w", c.Name, err)
 		}
-		rendered, err := policy.Render(docs)
+		rendered, err := policy.Render(connDocs)
 		if err != nil {
 			return err
 		}
 		for n, b := range rendered {
-			fmt.Fprintf(out, "# connection %s, document %d of %d, %d characters\n%s\n", c.Name, n+1, len(rendered), policy.Size(b), b)
+			docs = append(docs, renderedDocument{connection: c.Name, n: n + 1, of: len(rendered), json: b})
 		}
 	}
 	if !found {
 		return fmt.Errorf("no S3Connection %q in %s", o.connection, strings.Join(o.files, ", "))
 	}
-	return nil
+	return writeDocuments(cmd.OutOrStdout(), o.output, docs)
 }
 
 func grantsOn(grants []grant.Grant, connection string) []grant.Grant {

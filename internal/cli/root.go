@@ -13,6 +13,6 @@ func NewRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newOperatorCommand(), newPolicyCommand(), newCanICommand(), newDemoCommand(), newAuditCommand(), newServerCommand(), newAllCommand())
+	root.AddCommand(newOperatorCommand(), newPolicyCommand(), newCanICommand(), newWhoCanCommand(), newExportGrantsCommand(), newDemoCommand(), newAuditCommand(), newServerCommand(), newAllCommand())
 	return root
 }

@@ -44,6 +44,9 @@ func Grant(pg *v1alpha1.PrefixGrant) (grant.Grant, error) {
 		}
 		g.AllowedContentTypes = u.AllowedContentTypes
 	}
+	if pg.Spec.ValidUntil != nil {
+		g.ValidUntil = pg.Spec.ValidUntil.Time
+	}
 	return g, nil
 }
 

@@ -5,6 +5,7 @@ package grant
 
 import (
 	"slices"
+	"time"
 
 	"github.com/s3am/s3-access-manager/internal/keys"
 )
@@ -56,6 +57,10 @@ type Grant struct {
 	MaxObjectSize int64
 	// AllowedContentTypes limits uploads; empty means any.
 	AllowedContentTypes []string
+	// ValidUntil is when the grant stops authorizing; zero means never. The
+	// index holds only grants inside their window; this tells how long that
+	// lasts, e.g. so that a presigned URL need not outlive its grant.
+	ValidUntil time.Time
 }
 
 // ID is the grant's "namespace/name".

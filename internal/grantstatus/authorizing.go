@@ -24,7 +24,7 @@ func Authorizing(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, now ti
 	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != pg.Generation || !pg.DeletionTimestamp.IsZero() {
 		return grant.Grant{}, false
 	}
-	if validity(Input{Grant: pg, Now: now}).Failing {
+	if Validity(pg, now).Failing {
 		return grant.Grant{}, false
 	}
 	name, err := convert.ResolveConnection(pg, conns)
@@ -56,9 +56,9 @@ func ConnectionAuthorizes(c *v1alpha1.S3Connection) bool {
 	return !c.Spec.Suspend && cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == c.Generation
 }
 
-// ListAuthorizing lists every PrefixGrant and S3Connection through r and
-// returns the grants that authorize at now, and the connections.
-func ListAuthorizing(ctx context.Context, r client.Reader, now time.Time) ([]grant.Grant, []v1alpha1.S3Connection, error) {
+// List lists every PrefixGrant and S3Connection through r (a client, or the
+// manager's cache).
+func List(ctx context.Context, r client.Reader) ([]v1alpha1.PrefixGrant, []v1alpha1.S3Connection, error) {
 	grants := &v1alpha1.PrefixGrantList{}
 	conns := &v1alpha1.S3ConnectionList{}
 	if err := r.List(ctx, grants); err != nil {
@@ -67,5 +67,15 @@ func ListAuthorizing(ctx context.Context, r client.Reader, now time.Time) ([]gra
 	if err := r.List(ctx, conns); err != nil {
 		return nil, nil, fmt.Errorf("list s3connections: %w", err)
 	}
-	return AuthorizingGrants(grants.Items, conns.Items, now), conns.Items, nil
+	return grants.Items, conns.Items, nil
+}
+
+// ListAuthorizing lists every PrefixGrant and S3Connection through r and
+// returns the grants that authorize at now, and the connections.
+func ListAuthorizing(ctx context.Context, r client.Reader, now time.Time) ([]grant.Grant, []v1alpha1.S3Connection, error) {
+	grants, conns, err := List(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return AuthorizingGrants(grants, conns, now), conns, nil
 }

@@ -62,6 +62,9 @@ func checkValidPath(t *testing.T, p string) {
 		if unicode.IsControl(r) || r == '\\' {
 			t.Fatalf("accepted %q containing %U", p, r)
 		}
+		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+			t.Fatalf("accepted %q containing the format character %U", p, r)
+		}
 	}
 	lower := strings.ToLower(p)
 	for _, enc := range []string{"%2f", "%5c", "%2e"} {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/s3am/s3-access-manager/internal/keys"
 )
@@ -108,4 +110,41 @@ func TestValidateKeyDoesNotAllocate(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = keys.Covers("partner-a/", "partner-a/x") }); n != 0 {
 		t.Errorf("Covers allocates %.0f times", n)
 	}
+}
+
+// TestEveryFormatCharacterRefused walks every code point: each format
+// character (Unicode category Cf) but the zero-width (non-)joiners, each tag
+// and the line and paragraph separators is refused as InvisibleCharacter in a
+// key and in a prefix, on the fast path and rule by rule; every other
+// printable character outside them is not refused for being invisible.
+func TestEveryFormatCharacterRefused(t *testing.T) {
+	refused := 0
+	for r := rune(0xa0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) || unicode.IsControl(r) {
+			continue
+		}
+		want := unicode.Is(unicode.Cf, r) && r != 0x200c && r != 0x200d ||
+			r == 0x2028 || r == 0x2029 || r >= 0xe0000 && r <= 0xe007f
+		key := "a" + string(r) + "b"
+		err := keys.ValidateKey(key)
+		var ke *keys.Error
+		got := errors.As(err, &ke) && ke.Reason == keys.ReasonInvisibleCharacter
+		if got != want {
+			t.Errorf("ValidateKey(%q) = %v; want refused as invisible: %v", key, err, want)
+			continue
+		}
+		if want {
+			refused++
+			checkFastPathAgrees(t, key)
+			if err := keys.ValidateGrantPrefix("a" + string(r) + "/"); !errors.As(err, &ke) || ke.Reason != keys.ReasonInvisibleCharacter {
+				t.Errorf("ValidateGrantPrefix with %U = %v; want InvisibleCharacter", r, err)
+			}
+		}
+	}
+	// 170 format characters in Unicode 15, less the two joiners, plus the
+	// two separators and the 31 unassigned code points of the tags block: 201.
+	if refused < 190 {
+		t.Fatalf("only %d code points refused as invisible", refused)
+	}
+	t.Logf("%d code points refused as invisible", refused)
 }

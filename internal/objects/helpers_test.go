@@ -109,7 +109,7 @@ func (g *grantSource) set(grants ...grant.Grant) {
 	g.grants = grants
 }
 
-func (g *grantSource) get() []grant.Grant {
+func (g *grantSource) get(grant.Principal) []grant.Grant {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return append([]grant.Grant(nil), g.grants...)

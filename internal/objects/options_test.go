@@ -44,7 +44,7 @@ func offlineService(t *testing.T, spec v1alpha1.S3ConnectionSpec, opts objects.O
 func TestNewChecksOptions(t *testing.T) {
 	scoped := offlineSpec(v1alpha1.ProviderS3Compatible, "")
 	scoped.IAM = &v1alpha1.IAMConfig{CredentialScoping: v1alpha1.CredentialScopingSessionPolicy}
-	none := func() []grant.Grant { return nil }
+	none := func(grant.Principal) []grant.Grant { return nil }
 	for _, tc := range []struct {
 		name string
 		spec v1alpha1.S3ConnectionSpec

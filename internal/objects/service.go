@@ -15,11 +15,12 @@ import (
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 )
 
-// GrantSource returns the Ready grants the server currently authorizes with.
+// GrantSource returns the Ready grants the server currently authorizes with
+// that apply to p (its user or one of its groups), e.g. authz.Index.GrantsOf.
 // It may return grants of every connection; a Service keeps those of its own.
 // It is called only when scoped credentials are minted, so it may copy; it
 // must not block for long.
-type GrantSource func() []grant.Grant
+type GrantSource func(p grant.Principal) []grant.Grant
 
 // Options tune a Service. The zero value is valid for connections without
 // credential scoping.

@@ -147,7 +147,7 @@ func forCaller(op string, err error) error {
 // them if no Invalidate happened since gen. It runs detached from the
 // caller's context: callers that join the flight share its result.
 func (c *sessionCache) mint(ctx context.Context, op, key string, p grant.Principal, gen uint64) (aws.Credentials, error) {
-	doc, err := policy.SessionPolicyFor(c.conn, c.grantsOfConnection(), p)
+	doc, err := policy.SessionPolicyFor(c.conn, c.grantsOfConnection(p), p)
 	if err != nil {
 		msg := "the caller's session policy cannot be generated"
 		if _, ok := errors.AsType[*policy.TooLargeError](err); ok {
@@ -178,10 +178,10 @@ func (c *sessionCache) mint(ctx context.Context, op, key string, p grant.Princip
 	return out, nil
 }
 
-// grantsOfConnection returns the source's grants for this connection only:
-// the policy generator refuses grants of other connections.
-func (c *sessionCache) grantsOfConnection() []grant.Grant {
-	all := c.grants()
+// grantsOfConnection returns the source's grants of p for this connection
+// only: the policy generator refuses grants of other connections.
+func (c *sessionCache) grantsOfConnection(p grant.Principal) []grant.Grant {
+	all := c.grants(p)
 	mine := make([]grant.Grant, 0, len(all))
 	for i := range all {
 		if all[i].Connection == c.conn.Name {

@@ -6,12 +6,12 @@ import (
 
 // Config configures every authenticator. Zero fields take the defaults that
 // SetDefaults fills in; a section left empty disables its authenticator (see
-// each section).
+// each section). Flags binds every field to a command-line flag.
 type Config struct {
-	OIDC            OIDCConfig           `json:"oidc" yaml:"oidc"`
-	Session         SessionConfig        `json:"session" yaml:"session"`
-	ServiceAccounts ServiceAccountConfig `json:"serviceAccounts" yaml:"serviceAccounts"`
-	Proxy           ProxyConfig          `json:"proxy" yaml:"proxy"`
+	OIDC            OIDCConfig
+	Session         SessionConfig
+	ServiceAccounts ServiceAccountConfig
+	Proxy           ProxyConfig
 }
 
 // OIDCConfig configures bearer JWTs and the browser login. It is enabled by
@@ -19,92 +19,104 @@ type Config struct {
 type OIDCConfig struct {
 	// IssuerURL is the issuer exactly as it appears in its tokens' iss claim
 	// and its discovery document.
-	IssuerURL string `json:"issuerURL" yaml:"issuerURL"`
+	IssuerURL string
 	// ClientID is this server's client at the issuer, and the audience bearer
 	// tokens must carry.
-	ClientID string `json:"clientID" yaml:"clientID"`
+	ClientID string
 	// ClientSecret authenticates the code exchange; empty for a public client
 	// (PKCE alone).
-	ClientSecret Secret `json:"clientSecret,omitempty" yaml:"clientSecret,omitempty"`
+	ClientSecret Secret
 	// RedirectURL is the external URL of the callback handler, e.g.
 	// https://s3am.example.com/auth/callback. Empty disables the browser login.
-	RedirectURL string `json:"redirectURL,omitempty" yaml:"redirectURL,omitempty"`
+	RedirectURL string
 	// Scopes requested at login; default openid, email, profile. Add "groups"
 	// for issuers (such as Dex) that only release groups when asked.
-	Scopes []string `json:"scopes,omitempty" yaml:"scopes,omitempty"`
+	Scopes []string
 	// UsernameClaim is the claim naming the user; default "email". With
 	// "email", a token whose email_verified claim is false is rejected.
-	UsernameClaim string `json:"usernameClaim,omitempty" yaml:"usernameClaim,omitempty"`
+	UsernameClaim string
 	// UsernamePrefix is prepended to the username claim's value.
-	UsernamePrefix string `json:"usernamePrefix,omitempty" yaml:"usernamePrefix,omitempty"`
+	UsernamePrefix string
 	// GroupsClaim is the claim listing the groups (string or string array);
 	// default "groups". A token without it has no groups.
-	GroupsClaim string `json:"groupsClaim,omitempty" yaml:"groupsClaim,omitempty"`
+	GroupsClaim string
 	// GroupsPrefix is prepended to every group.
-	GroupsPrefix string `json:"groupsPrefix,omitempty" yaml:"groupsPrefix,omitempty"`
+	GroupsPrefix string
 	// SigningAlgs restricts the accepted signature algorithms; default the
 	// asymmetric ones the discovery document lists, else RS256.
-	SigningAlgs []string `json:"signingAlgs,omitempty" yaml:"signingAlgs,omitempty"`
+	SigningAlgs []string
 }
 
 // SessionConfig configures the encrypted session cookie. It is enabled by Key.
 type SessionConfig struct {
 	// Key seals new cookies: 32 random bytes, base64 (standard or URL
 	// alphabet, padded or not), e.g. from `openssl rand -base64 32`.
-	Key Secret `json:"key,omitempty" yaml:"key,omitempty"`
+	Key Secret
 	// PreviousKeys still open cookies sealed before a key rotation.
-	PreviousKeys []Secret `json:"previousKeys,omitempty" yaml:"previousKeys,omitempty"`
+	PreviousKeys []Secret
 	// Lifetime bounds a session; default 8h. Groups are re-read at the next
 	// login, so this is also how stale a session's groups can get.
-	Lifetime Duration `json:"lifetime,omitempty" yaml:"lifetime,omitempty"`
-	// InsecureCookies drops the Secure attribute so that cookies work over
-	// plain HTTP: only for a demo listening on loopback (CheckListenAddress).
-	InsecureCookies bool `json:"insecureCookies,omitempty" yaml:"insecureCookies,omitempty"`
+	Lifetime time.Duration
+	// InsecureCookies drops the Secure attribute, and with it the __Host-
+	// prefix browsers only accept on Secure cookies, so that cookies work over
+	// plain HTTP in any browser: only for a demo listening on loopback
+	// (CheckListenAddress).
+	InsecureCookies bool
 	// TrustedOrigins are origins ("https://host[:port]") other than the
 	// request's own Host allowed to make state-changing requests.
-	TrustedOrigins []string `json:"trustedOrigins,omitempty" yaml:"trustedOrigins,omitempty"`
+	TrustedOrigins []string
 }
 
 // ServiceAccountConfig configures Kubernetes ServiceAccount tokens.
 type ServiceAccountConfig struct {
 	// Enabled turns TokenReview on for bearer tokens no OIDC issuer claims.
-	Enabled bool `json:"enabled" yaml:"enabled"`
-	// Audiences the token must be bound to (at least one); empty means the
-	// API server's own audiences.
-	Audiences []string `json:"audiences,omitempty" yaml:"audiences,omitempty"`
+	Enabled bool
+	// Audiences a token must be bound to, and to nothing else; default
+	// DefaultServiceAccountAudience. A token that is also valid for another
+	// audience, such as the API server's, is refused: this server, or anyone
+	// who reads its traffic, could replay it there.
+	Audiences []string
+	// Issuers are the iss claims of the cluster's ServiceAccount tokens (the
+	// API server's --service-account-issuer values); empty discovers the
+	// cluster's from the API server's /.well-known/openid-configuration.
+	// Tokens of any other issuer are refused without a TokenReview.
+	Issuers []string
 	// CacheTTL bounds how long a positive review is reused; default 30s.
 	// The token of a deleted ServiceAccount keeps working for at most that
 	// long, plus the API server's own cache of successful authentications
 	// (about 10s).
-	CacheTTL Duration `json:"cacheTTL,omitempty" yaml:"cacheTTL,omitempty"`
+	CacheTTL time.Duration
 	// CacheSize bounds the number of cached reviews; default 1024.
-	CacheSize int `json:"cacheSize,omitempty" yaml:"cacheSize,omitempty"`
+	CacheSize int
 }
 
 // ProxyConfig configures identity headers set by a trusted reverse proxy
 // (oauth2-proxy style). It is enabled by TrustedCIDRs. The proxy must
 // overwrite or strip these headers on every request it forwards.
+//
+// Each field is read from exactly one header. A request from the proxy that
+// carries any other well-known identity header (KnownIdentityHeaders) is
+// refused: a proxy that overwrites only the headers it sets would otherwise
+// pass a client's own X-Auth-Request-Groups, say, through to this server.
 type ProxyConfig struct {
 	// TrustedCIDRs are the addresses of the proxy as this server sees the TCP
 	// peer; headers from any other peer are ignored.
-	TrustedCIDRs []string `json:"trustedCIDRs,omitempty" yaml:"trustedCIDRs,omitempty"`
-	// UserHeaders carry the user name, first non-empty wins; default
-	// X-Forwarded-User, X-Auth-Request-User.
-	UserHeaders []string `json:"userHeaders,omitempty" yaml:"userHeaders,omitempty"`
-	// EmailHeaders carry the email; default X-Forwarded-Email,
-	// X-Auth-Request-Email.
-	EmailHeaders []string `json:"emailHeaders,omitempty" yaml:"emailHeaders,omitempty"`
-	// GroupsHeaders carry comma-separated groups, all of them are read;
-	// default X-Forwarded-Groups, X-Auth-Request-Groups.
-	GroupsHeaders []string `json:"groupsHeaders,omitempty" yaml:"groupsHeaders,omitempty"`
+	TrustedCIDRs []string
+	// UserHeader carries the user name; default X-Forwarded-User.
+	UserHeader string
+	// EmailHeader carries the email; default X-Forwarded-Email.
+	EmailHeader string
+	// GroupsHeader carries comma-separated groups (in one or several
+	// values); default X-Forwarded-Groups.
+	GroupsHeader string
 	// Username is which header names the user: "email" (default, like the
 	// OIDC default username claim, so grants are the same either way) or
 	// "user".
-	Username string `json:"username,omitempty" yaml:"username,omitempty"`
+	Username string
 	// TrustedOrigins are origins other than the request's own Host allowed to
 	// make state-changing requests (the proxy authenticates browsers by its
 	// own cookie, so these requests are CSRF-checked too).
-	TrustedOrigins []string `json:"trustedOrigins,omitempty" yaml:"trustedOrigins,omitempty"`
+	TrustedOrigins []string
 }
 
 const (
@@ -114,6 +126,9 @@ const (
 	DefaultGroupsClaim = "groups"
 	// DefaultSessionLifetime is SessionConfig.Lifetime's default.
 	DefaultSessionLifetime = 8 * time.Hour
+	// DefaultServiceAccountAudience is ServiceAccountConfig.Audiences'
+	// default: pipelines ask for it in their TokenRequest or projected token.
+	DefaultServiceAccountAudience = "s3am"
 	// DefaultReviewCacheTTL is ServiceAccountConfig.CacheTTL's default.
 	DefaultReviewCacheTTL = 30 * time.Second
 	// DefaultReviewCacheSize is ServiceAccountConfig.CacheSize's default.
@@ -122,6 +137,12 @@ const (
 	ProxyUsernameEmail = "email"
 	// ProxyUsernameUser names the user by the proxy's user header.
 	ProxyUsernameUser = "user"
+	// DefaultProxyUserHeader is ProxyConfig.UserHeader's default.
+	DefaultProxyUserHeader = "X-Forwarded-User"
+	// DefaultProxyEmailHeader is ProxyConfig.EmailHeader's default.
+	DefaultProxyEmailHeader = "X-Forwarded-Email"
+	// DefaultProxyGroupsHeader is ProxyConfig.GroupsHeader's default.
+	DefaultProxyGroupsHeader = "X-Forwarded-Groups"
 )
 
 // DefaultScopes are requested at login when OIDCConfig.Scopes is empty.
@@ -139,23 +160,22 @@ func (c *OIDCConfig) setDefaults() {
 	if len(c.Scopes) == 0 {
 		c.Scopes = append([]string(nil), DefaultScopes...)
 	}
-	if c.UsernameClaim == "" {
-		c.UsernameClaim = DefaultUsernameClaim
-	}
-	if c.GroupsClaim == "" {
-		c.GroupsClaim = DefaultGroupsClaim
-	}
+	setDefault(&c.UsernameClaim, DefaultUsernameClaim)
+	setDefault(&c.GroupsClaim, DefaultGroupsClaim)
 }
 
 func (c *SessionConfig) setDefaults() {
 	if c.Lifetime == 0 {
-		c.Lifetime = Duration(DefaultSessionLifetime)
+		c.Lifetime = DefaultSessionLifetime
 	}
 }
 
 func (c *ServiceAccountConfig) setDefaults() {
+	if len(c.Audiences) == 0 {
+		c.Audiences = []string{DefaultServiceAccountAudience}
+	}
 	if c.CacheTTL == 0 {
-		c.CacheTTL = Duration(DefaultReviewCacheTTL)
+		c.CacheTTL = DefaultReviewCacheTTL
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = DefaultReviewCacheSize
@@ -163,16 +183,14 @@ func (c *ServiceAccountConfig) setDefaults() {
 }
 
 func (c *ProxyConfig) setDefaults() {
-	if len(c.UserHeaders) == 0 {
-		c.UserHeaders = []string{"X-Forwarded-User", "X-Auth-Request-User"}
-	}
-	if len(c.EmailHeaders) == 0 {
-		c.EmailHeaders = []string{"X-Forwarded-Email", "X-Auth-Request-Email"}
-	}
-	if len(c.GroupsHeaders) == 0 {
-		c.GroupsHeaders = []string{"X-Forwarded-Groups", "X-Auth-Request-Groups"}
-	}
-	if c.Username == "" {
-		c.Username = ProxyUsernameEmail
+	setDefault(&c.UserHeader, DefaultProxyUserHeader)
+	setDefault(&c.EmailHeader, DefaultProxyEmailHeader)
+	setDefault(&c.GroupsHeader, DefaultProxyGroupsHeader)
+	setDefault(&c.Username, ProxyUsernameEmail)
+}
+
+func setDefault(field *string, value string) {
+	if *field == "" {
+		*field = value
 	}
 }

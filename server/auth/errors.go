@@ -24,8 +24,35 @@ type Error struct {
 	Status int
 	// Reason is a short description, safe to show to the caller.
 	Reason string
+	// Code is a stable reason code for the audit trail (one of the Reason
+	// constants); empty for rejections that are not audited (Audited).
+	Code string
 	// Err is the cause, for logs; it may be nil.
 	Err error
+}
+
+// Reason codes of the rejections that are audited.
+const (
+	// ReasonUnexpectedIdentityHeader: a request from the trusted proxy
+	// carried an identity header other than the configured ones.
+	ReasonUnexpectedIdentityHeader = "UnexpectedIdentityHeader"
+	// ReasonInvalidProxyIdentity: the trusted proxy's identity headers were
+	// missing, repeated or malformed.
+	ReasonInvalidProxyIdentity = "InvalidProxyIdentity"
+)
+
+// Audited returns the rejection in err when it must be recorded in the
+// audit trail: those with a Code, which only a trusted proxy can cause, so
+// anonymous clients cannot fill the trail with them. They mean a client
+// tried to pass identity headers through the proxy, or that the proxy is
+// misconfigured. Other rejected credentials (bearer tokens, cookies) anyone
+// can send, and are only logged.
+func Audited(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) && e.Code != "" {
+		return e, true
+	}
+	return nil, false
 }
 
 // Error describes the rejection.

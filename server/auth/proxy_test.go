@@ -73,12 +73,26 @@ func TestProxyHeaders(t *testing.T) {
 			t.Fatalf("%d %s", status, body)
 		}
 	})
-	t.Run("oauth2-proxy's X-Auth-Request headers", func(t *testing.T) {
-		status, id, body := proxyGet(t, trusted, "GET", whoamiURL, http.Header{
-			"X-Auth-Request-User": {"bob"}, "X-Auth-Request-Email": {"bob@example.com"}, "X-Auth-Request-Groups": {"x,y"},
-		})
-		if status != 200 || id.User != "bob@example.com" || !slices.Equal(id.Groups, []string{"x", "y"}) {
-			t.Fatalf("%d %+v %s", status, id, body)
+	t.Run("headers of another family are refused, not read", func(t *testing.T) {
+		for _, smuggled := range []http.Header{
+			{"X-Forwarded-Email": {"alice@example.com"}, "X-Auth-Request-Groups": {"admins"}},
+			{"X-Forwarded-User": {"alice"}, "X-Forwarded-Email": {"alice@example.com"}, "X-Auth-Request-Email": {"bob@example.com"}},
+			{"X-Auth-Request-User": {"bob"}, "X-Auth-Request-Email": {"bob@example.com"}},
+			{"X-Forwarded-Email": {"alice@example.com"}, "Remote-Groups": {"admins"}},
+		} {
+			status, _, body := proxyGet(t, trusted, "GET", whoamiURL, smuggled)
+			if status != http.StatusUnauthorized || !strings.Contains(body, "does not read") {
+				t.Errorf("%v: %d %s", smuggled, status, body)
+			}
+			if status, _, _ := proxyGet(t, untrusted, "GET", whoamiURL, smuggled); status != http.StatusUnauthorized {
+				t.Errorf("%v from an untrusted peer: %d", smuggled, status)
+			}
+		}
+	})
+	t.Run("a repeated user or email header is refused", func(t *testing.T) {
+		status, _, body := proxyGet(t, trusted, "GET", whoamiURL, http.Header{"X-Forwarded-Email": {"bob@example.com", "alice@example.com"}})
+		if status != http.StatusUnauthorized || !strings.Contains(body, "want one") {
+			t.Fatalf("%d %s", status, body)
 		}
 	})
 	t.Run("no identity headers from the proxy: not its request", func(t *testing.T) {
@@ -89,7 +103,7 @@ func TestProxyHeaders(t *testing.T) {
 	})
 	t.Run("user header but no email", func(t *testing.T) {
 		status, _, body := proxyGet(t, trusted, "GET", whoamiURL, http.Header{"X-Forwarded-User": {"bob"}})
-		if status != http.StatusUnauthorized || !strings.Contains(body, "no email header") {
+		if status != http.StatusUnauthorized || !strings.Contains(body, "no X-Forwarded-Email header") {
 			t.Fatalf("%d %s", status, body)
 		}
 	})
@@ -111,18 +125,26 @@ func TestProxyHeaders(t *testing.T) {
 func TestProxyConfig(t *testing.T) {
 	a := newApp(t, nil, nil, func(c *auth.Config) {
 		c.Proxy = auth.ProxyConfig{
-			TrustedCIDRs:  []string{"127.0.0.0/30"},
-			UserHeaders:   []string{"Remote-User"},
-			GroupsHeaders: []string{"Remote-Groups"},
-			Username:      auth.ProxyUsernameUser,
+			TrustedCIDRs: []string{"127.0.0.0/30"},
+			UserHeader:   "remote-user",
+			GroupsHeader: "Remote-Groups",
+			Username:     auth.ProxyUsernameUser,
 		}
 	})
 	c := fromAddr(t, a, "127.0.0.2")
 	status, id, body := proxyGet(t, c, "GET", a.srv.URL+"/api/whoami", http.Header{
-		"Remote-User": {"carol"}, "Remote-Groups": {"g1"}, "X-Forwarded-Groups": {"ignored"},
+		"Remote-User": {"carol"}, "Remote-Groups": {"g1"}, "X-Forwarded-Email": {"carol@example.com"},
 	})
 	if status != 200 || id.User != "carol" || !slices.Equal(id.Groups, []string{"g1"}) {
 		t.Fatalf("%d %+v %s", status, id, body)
+	}
+	// The default groups header is one of another family once others are
+	// configured.
+	status, _, body = proxyGet(t, c, "GET", a.srv.URL+"/api/whoami", http.Header{
+		"Remote-User": {"carol"}, "Remote-Groups": {"g1"}, "X-Forwarded-Groups": {"admins"},
+	})
+	if status != http.StatusUnauthorized || !strings.Contains(body, "X-Forwarded-Groups") {
+		t.Fatalf("%d %s", status, body)
 	}
 	if status, _, _ := proxyGet(t, fromAddr(t, a, "127.0.0.5"), "GET", a.srv.URL+"/api/whoami", http.Header{"Remote-User": {"carol"}}); status != http.StatusUnauthorized {
 		t.Fatalf("127.0.0.5 outside 127.0.0.0/30: %d", status)
@@ -132,6 +154,7 @@ func TestProxyConfig(t *testing.T) {
 		{},
 		{TrustedCIDRs: []string{"not-a-cidr"}},
 		{TrustedCIDRs: []string{"10.0.0.0/8"}, Username: "sub"},
+		{TrustedCIDRs: []string{"10.0.0.0/8"}, UserHeader: "X-Forwarded-Email"},
 	} {
 		if _, err := auth.NewProxy(bad); err == nil {
 			t.Errorf("config %+v accepted", bad)

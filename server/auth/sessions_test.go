@@ -317,7 +317,7 @@ func TestSessionsDirect(t *testing.T) {
 		if _, err := auth.NewSessions(auth.SessionConfig{Key: key, TrustedOrigins: []string{"not an origin"}}); err == nil {
 			t.Fatal("bad trusted origin accepted")
 		}
-		if _, err := auth.NewSessions(auth.SessionConfig{Key: key, Lifetime: auth.Duration(-time.Second)}); err == nil {
+		if _, err := auth.NewSessions(auth.SessionConfig{Key: key, Lifetime: -time.Second}); err == nil {
 			t.Fatal("negative lifetime accepted")
 		}
 	})

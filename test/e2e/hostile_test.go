@@ -98,6 +98,10 @@ var hostileKeys = []hostileKey{
 	{name: "form feed", key: hostileRoot + "a\fb.pdf"},
 	{name: "bell", key: hostileRoot + "a\ab.pdf"},
 	{name: "C1 CSI", key: hostileRoot + "a\u009bb.pdf"},
+	{name: "soft hyphen", key: hostileRoot + "in\u00advoice.pdf"},
+	{name: "Mongolian vowel separator", key: hostileRoot + "a\u180eb.pdf"},
+	{name: "interlinear annotation", key: hostileRoot + "\ufff9a\ufffab\ufffb.pdf"},
+	{name: "tag characters", key: hostileRoot + "invoice\U000e0065\U000e0078\U000e0065.pdf"},
 	// more invalid UTF-8
 	{name: "lone continuation byte", key: hostileRoot + "\x80.pdf"},
 	{name: "overlong NUL", key: hostileRoot + "\xc0\x80.pdf"},

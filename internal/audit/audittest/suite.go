@@ -21,12 +21,13 @@ type OpenFunc func(t testing.TB) (s audit.Store, another func() audit.Store)
 
 // RunStoreSuite runs the conformance tests of audit.Store against the stores
 // open makes: chaining per writer, all-or-nothing appends, appends to one
-// chain from two handles, queries against the reference Filter.Matches,
+// chain from two handles, bounded fields, queries against the reference Filter.Matches,
 // byte-wise ordering, pagination while appending and filter validation.
 func RunStoreSuite(t *testing.T, open OpenFunc) {
 	t.Run("AppendChainsPerWriter", func(t *testing.T) { testAppendChainsPerWriter(t, open) })
 	t.Run("AppendIsAllOrNothing", func(t *testing.T) { testAppendIsAllOrNothing(t, open) })
 	t.Run("AppendFromTwoHandles", func(t *testing.T) { testAppendFromTwoHandles(t, open) })
+	t.Run("AppendBoundsFields", func(t *testing.T) { testAppendBoundsFields(t, open) })
 	t.Run("EmptyStore", func(t *testing.T) { testEmptyStore(t, open) })
 	t.Run("QueryMatchesReference", func(t *testing.T) { testQueryMatchesReference(t, open) })
 	t.Run("ByteOrder", func(t *testing.T) { testByteOrder(t, open) })

@@ -54,8 +54,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		t.Helper()
 		n++
 		w := fmt.Sprintf("w%d", n)
-		audittest.AppendN(t, s, rand.New(rand.NewPCG(7, 8)), w, 60)
-		audittest.AppendN(t, s, rand.New(rand.NewPCG(7, 9)), w, 40)
+		audittest.AppendTamperTarget(t, s, w)
 		tx, err := c.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -80,39 +79,21 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		return res
 	}
 	const at = ` WHERE writer = $1 AND seq = `
-	cases := map[string]struct {
-		sql  string
-		seq  int64
-		kind audit.BreakKind
-	}{
-		"key":          {`UPDATE audit_events SET object_key = 'partner-b/secret.pdf'` + at + `50`, 50, audit.BreakHash},
-		"user":         {`UPDATE audit_events SET user_name = 'mallory'` + at + `1`, 1, audit.BreakHash},
-		"decision":     {`UPDATE audit_events SET decision = CASE decision WHEN 'allowed' THEN 'blocked' ELSE 'allowed' END` + at + `77`, 77, audit.BreakHash},
-		"groups":       {`UPDATE audit_events SET groups = ARRAY['admins']` + at + `50`, 50, audit.BreakHash},
-		"time":         {`UPDATE audit_events SET event_time = event_time + interval '1 microsecond'` + at + `50`, 50, audit.BreakHash},
-		"bytes":        {`UPDATE audit_events SET bytes = bytes + 1` + at + `100`, 100, audit.BreakHash},
-		"stored hash":  {`UPDATE audit_events SET hash = '00'` + at + `50`, 50, audit.BreakHash},
-		"prev hash":    {`UPDATE audit_events SET prev_hash = hash` + at + `50`, 50, audit.BreakPrevHash},
-		"unreadable":   {`UPDATE audit_events SET groups = ARRAY['admins', NULL]` + at + `50`, 50, audit.BreakUnreadable},
-		"moved writer": {`UPDATE audit_events SET writer = writer || '-moved'` + at + `50`, 50, audit.BreakGap},
-		"deleted":      {`DELETE FROM audit_events` + at + `37`, 37, audit.BreakGap},
-		"deleted head": {`DELETE FROM audit_events` + at + `1`, 1, audit.BreakGap},
-		"copied hash":  {`UPDATE audit_events SET hash = (SELECT prev_hash FROM audit_events` + at + `51)` + at + `49`, 49, audit.BreakHash},
-	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			res := tampered(t, c.sql)
-			if res.OK() {
-				t.Fatal("tampering not detected")
-			}
-			if res.Break.Seq != c.seq || res.Break.Kind != c.kind {
-				t.Errorf("break %+v, want seq %d kind %s", *res.Break, c.seq, c.kind)
-			}
-			if res.LastSeq != c.seq-1 {
-				t.Errorf("verified head %d, want %d", res.LastSeq, c.seq-1)
-			}
-		})
-	}
+	audittest.CheckTampering(t, map[string]audittest.Tampering{
+		"key":          {SQL: `UPDATE audit_events SET object_key = 'partner-b/secret.pdf'` + at + `50`, Seq: 50, Kind: audit.BreakHash},
+		"user":         {SQL: `UPDATE audit_events SET user_name = 'mallory'` + at + `1`, Seq: 1, Kind: audit.BreakHash},
+		"decision":     {SQL: `UPDATE audit_events SET decision = CASE decision WHEN 'allowed' THEN 'blocked' ELSE 'allowed' END` + at + `77`, Seq: 77, Kind: audit.BreakHash},
+		"groups":       {SQL: `UPDATE audit_events SET groups = ARRAY['admins']` + at + `50`, Seq: 50, Kind: audit.BreakHash},
+		"time":         {SQL: `UPDATE audit_events SET event_time = event_time + interval '1 microsecond'` + at + `50`, Seq: 50, Kind: audit.BreakHash},
+		"bytes":        {SQL: `UPDATE audit_events SET bytes = bytes + 1` + at + `100`, Seq: 100, Kind: audit.BreakHash},
+		"stored hash":  {SQL: `UPDATE audit_events SET hash = '00'` + at + `50`, Seq: 50, Kind: audit.BreakHash},
+		"prev hash":    {SQL: `UPDATE audit_events SET prev_hash = hash` + at + `50`, Seq: 50, Kind: audit.BreakPrevHash},
+		"unreadable":   {SQL: `UPDATE audit_events SET groups = ARRAY['admins', NULL]` + at + `50`, Seq: 50, Kind: audit.BreakUnreadable},
+		"moved writer": {SQL: `UPDATE audit_events SET writer = writer || '-moved'` + at + `50`, Seq: 50, Kind: audit.BreakGap},
+		"deleted":      {SQL: `DELETE FROM audit_events` + at + `37`, Seq: 37, Kind: audit.BreakGap},
+		"deleted head": {SQL: `DELETE FROM audit_events` + at + `1`, Seq: 1, Kind: audit.BreakGap},
+		"copied hash":  {SQL: `UPDATE audit_events SET hash = (SELECT prev_hash FROM audit_events` + at + `51)` + at + `49`, Seq: 49, Kind: audit.BreakHash},
+	}, tampered)
 	t.Run("truncated", func(t *testing.T) {
 		// Removing the newest events leaves a valid chain: its head tells.
 		res := tampered(t, `DELETE FROM audit_events WHERE writer = $1 AND seq > 90`)

@@ -1,7 +1,8 @@
 // Package postgres is the audit.Store for deployments with several server
 // replicas: one PostgreSQL database, shared by every replica, written
-// through pgx's connection pool. It keeps the semantics of the embedded
-// SQLite store (internal/audit/sqlite) exactly; the audittest conformance
+// through database/sql and pgx's driver. Its SQL is sqlstore's, shared with
+// the embedded SQLite store (internal/audit/sqlite), whose semantics it
+// keeps exactly; this package is the dialect. The audittest conformance
 // suite and a page-by-page comparison with SQLite hold both to them.
 //
 // Chains across processes: each replica appends to the chain of its own
@@ -19,8 +20,8 @@
 // not wait for each other; a batch spanning several writers locks them in
 // sorted order, so batches cannot deadlock.
 //
-// One append is one transaction: BEGIN, one pipelined round trip for the
-// locks and the chain heads, one for the INSERTs, COMMIT. Every commit is
+// One append is one transaction: BEGIN, the locks, the chain heads, the
+// multi-row INSERTs (prepared once per connection), COMMIT. Every commit is
 // durable (synchronous_commit as the server says, on by default); the
 // Recorder's group commit spreads it over the events waiting at the time.
 // When the connection fails before anything reached the server (a pooled

@@ -1,9 +1,7 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -15,24 +13,6 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit/audittest"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 )
-
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // traffic records events from a few goroutines, like requests arriving,
 // until stopped, and keeps the request IDs whose Record succeeded.
@@ -68,7 +48,7 @@ func startTraffic(rec *audit.Recorder, callers int) *traffic {
 
 // record records one event and returns Record's error.
 func (tr *traffic) record() error {
-	e := attempt(int(tr.next.Add(1)))
+	e := audittest.Attempt(int(tr.next.Add(1)))
 	err := tr.rec.Record(context.Background(), e)
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
@@ -153,15 +133,11 @@ func TestOutage(t *testing.T) {
 
 	t.Run("ignore", func(t *testing.T) {
 		store := openStore(t, newDatabase(t, srv), Options{})
-		logs := &syncBuffer{}
-		rec, err := audit.NewRecorder(audit.Options{
-			Writer: "server-b", JSON: io.Discard, Store: store, Policy: audit.PolicyIgnore,
+		logs := &audittest.Buffer{}
+		rec := audittest.NewRecorder(t, audit.Options{
+			Writer: "server-b", Store: store, Policy: audit.PolicyIgnore,
 			Logger: slog.New(slog.NewTextHandler(logs, nil)),
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rec.Close(ctx)
 		tr := startTraffic(rec, 8)
 		time.Sleep(200 * time.Millisecond)
 

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 
@@ -15,26 +13,7 @@ import (
 
 // newRecorder is the audit side of one server replica.
 func newRecorder(t testing.TB, store audit.Store, writer string, policy audit.FailurePolicy) *audit.Recorder {
-	t.Helper()
-	r, err := audit.NewRecorder(audit.Options{
-		Writer: writer, JSON: io.Discard, Store: store, Policy: policy,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close(context.Background()) })
-	return r
-}
-
-// attempt is the event of one request, as the server records it.
-func attempt(i int) audit.Event {
-	return audit.Event{
-		RequestID: fmt.Sprintf("req-%d", i), User: "alice@partner-a.com", Groups: []string{"partners"},
-		SourceIP: "192.0.2.7", UserAgent: "test", Action: audit.ActionUpload, Connection: "main",
-		Bucket: "partner-data", Key: fmt.Sprintf("partner-a/uploads/f%d", i),
-		Decision: audit.DecisionAllowed, Reason: "Allowed", Grant: "team-a/uploads", Outcome: audit.OutcomePending,
-	}
+	return audittest.NewRecorder(t, audit.Options{Writer: writer, Store: store, Policy: policy})
 }
 
 // recordConcurrently records n events through r from callers goroutines at
@@ -47,7 +26,7 @@ func recordConcurrently(t *testing.T, r *audit.Recorder, callers, n int) {
 		go func() {
 			defer wg.Done()
 			for i := c; i < n; i += callers {
-				if err := r.Record(context.Background(), attempt(i)); err != nil {
+				if err := r.Record(context.Background(), audittest.Attempt(i)); err != nil {
 					t.Error(err)
 					return
 				}

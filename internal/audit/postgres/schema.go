@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlstore"
 )
 
 // schemaVersion is the row of audit_schema_version this program writes and
@@ -31,7 +31,7 @@ const versionTable = `CREATE TABLE IF NOT EXISTS audit_schema_version (
 // sort byte-wise (COLLATE "C") whatever the database's collation, because
 // query order, cursors and key-prefix ranges must be those of the SQLite
 // store and of Go string comparison.
-var schema = []string{
+var schema = append([]string{
 	`CREATE TABLE IF NOT EXISTS audit_events (
 		writer      text COLLATE "C" NOT NULL,
 		seq         bigint      NOT NULL CHECK (seq >= 1),
@@ -55,24 +55,19 @@ var schema = []string{
 		prev_hash   text        NOT NULL,
 		hash        text        NOT NULL,
 		PRIMARY KEY (writer, seq)
-	)`,
-	// Query order, and time ranges.
-	`CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (event_time, writer, seq)`,
-	// The admin's most common question: what did this user do?
-	`CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (user_name, event_time, writer, seq)`,
-	// What happened to this object or under this prefix?
-	`CREATE INDEX IF NOT EXISTS audit_events_object ON audit_events (bucket, object_key)`,
-	`CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+	)`},
+	append(sqlstore.Indexes("event_time"),
+		`CREATE OR REPLACE FUNCTION audit_events_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 	BEGIN
 		RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP
 			USING ERRCODE = 'insufficient_privilege';
 	END
 	$$`,
-	`CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+		`CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
 		FOR EACH ROW EXECUTE FUNCTION audit_events_refuse_change()`,
-	`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+		`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
 		FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()`,
-}
+	)...)
 
 // migrate creates the schema in a database without it, and refuses one
 // written by a newer version. When the schema is there already it runs no
@@ -80,50 +75,43 @@ var schema = []string{
 // (PostgreSQL checks the privilege to create even for CREATE ... IF NOT
 // EXISTS). Otherwise it runs in one transaction (PostgreSQL DDL is
 // transactional: a failed migration leaves nothing behind) under the
-// migration advisory lock.
-func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	version, err := existingVersion(ctx, pool)
+// migration advisory lock, and checks the version again: another server may
+// have created the schema while this one waited for the lock.
+func migrate(ctx context.Context, db *sql.DB) error {
+	version, err := existingVersion(ctx, db)
 	if err != nil {
 		return err
 	}
-	switch {
-	case version == schemaVersion:
-		return nil
-	case version > schemaVersion:
-		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
+	if create, err := sqlstore.NeedsSchema(version, schemaVersion); !create {
+		return err
 	}
-	tx, err := pool.Begin(ctx)
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	defer rollback(tx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLockKey); err != nil {
+	// After Commit, Rollback only reports sql.ErrTxDone.
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLockKey); err != nil {
 		return fmt.Errorf("schema lock: %w", err)
 	}
-	if _, err := tx.Exec(ctx, versionTable); err != nil {
+	if _, err := tx.ExecContext(ctx, versionTable); err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	// Another server may have created the schema while this one waited
-	// for the lock.
-	version, err = readVersion(ctx, tx)
-	if err != nil {
+	if version, err = readVersion(ctx, tx); err != nil {
 		return err
 	}
-	switch {
-	case version == schemaVersion:
-		return nil
-	case version > schemaVersion:
-		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
+	if create, err := sqlstore.NeedsSchema(version, schemaVersion); !create {
+		return err
 	}
 	for _, stmt := range schema {
-		if _, err := tx.Exec(ctx, stmt); err != nil {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("schema: %w", err)
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_schema_version (version) VALUES ($1)`, schemaVersion); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_schema_version (version) VALUES ($1)`, schemaVersion); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
 	return nil
@@ -131,8 +119,8 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // checkSchema makes sure a read-only store reads the schema this program
 // wrote.
-func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
-	version, err := existingVersion(ctx, pool)
+func checkSchema(ctx context.Context, db *sql.DB) error {
+	version, err := existingVersion(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -147,38 +135,28 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 
 // existingVersion returns the stored schema version, 0 when there is no
 // schema, without creating anything.
-func existingVersion(ctx context.Context, pool *pgxpool.Pool) (int, error) {
+func existingVersion(ctx context.Context, db *sql.DB) (int, error) {
 	var exists bool
-	if err := pool.QueryRow(ctx, `SELECT to_regclass('audit_schema_version') IS NOT NULL`).Scan(&exists); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT to_regclass('audit_schema_version') IS NOT NULL`).Scan(&exists); err != nil {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	if !exists {
 		return 0, nil
 	}
-	return readVersion(ctx, pool)
+	return readVersion(ctx, db)
 }
 
 // readVersion returns the stored schema version, 0 when there is none.
 func readVersion(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
+	QueryRowContext(context.Context, string, ...any) *sql.Row
 }) (int, error) {
 	var version int
-	err := q.QueryRow(ctx, `SELECT version FROM audit_schema_version`).Scan(&version)
-	if errors.Is(err, pgx.ErrNoRows) {
+	err := q.QueryRowContext(ctx, `SELECT version FROM audit_schema_version`).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return version, nil
-}
-
-func rollback(tx pgx.Tx) {
-	// After Commit, Rollback only reports ErrTxClosed; after a failure, the
-	// error that made us roll back is the one worth returning. A fresh
-	// context: the caller's may be what ended, and the connection must
-	// still be cleaned up before it returns to the pool.
-	ctx, cancel := context.WithTimeout(context.Background(), rollbackTimeout)
-	defer cancel()
-	_ = tx.Rollback(ctx)
 }

@@ -17,8 +17,7 @@ import (
 // password, nothing listening, a malformed URL, a server going away), no
 // error repeats its password, in any spelling.
 func TestErrorsNeverShowThePassword(t *testing.T) {
-	srv := postgresserver.Start(t)
-	dsn := newDatabase(t, srv)
+	dsn := newDatabase(t, postgresserver.Start(t))
 	const secret = "Hunter2 s3cr3t/@:%x"
 	u, err := url.Parse(dsn)
 	if err != nil {

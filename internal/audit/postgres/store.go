@@ -2,14 +2,19 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlstore"
 )
 
 // Options configure Open.
@@ -20,28 +25,22 @@ type Options struct {
 	ReadOnly bool
 }
 
-// Store is the PostgreSQL audit.Store. It is safe for concurrent use, and
-// any number of Stores, in any number of processes, may share a database.
+// Store is the PostgreSQL audit.Store (see sqlstore.Store). It is safe for
+// concurrent use, and any number of Stores, in any number of processes, may
+// share a database.
 type Store struct {
-	pool     *pgxpool.Pool
-	secrets  secrets
-	readOnly bool
+	*sqlstore.Store
+	db *sql.DB
 }
 
 var _ audit.Store = (*Store)(nil)
-
-// errReadOnly is returned by Append on a read-only Store.
-var errReadOnly = errors.New("audit store opened read-only")
-
-// rollbackTimeout bounds the rollback of a failed transaction.
-const rollbackTimeout = 5 * time.Second
 
 // applicationName tells a DBA looking at pg_stat_activity whose sessions
 // these are, unless the DSN names them otherwise.
 const applicationName = "s3am-audit"
 
 // Open connects to the database of dsn (a libpq URL or key=value string;
-// pgxpool's pool_* settings apply) and, unless o.ReadOnly, creates the
+// pgxpool's pool_max_conns applies) and, unless o.ReadOnly, creates the
 // schema if it is missing. The DSN is secret material: no error of this
 // package contains its password.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
@@ -60,42 +59,80 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.ReadOnly {
 		rp["default_transaction_read_only"] = "on"
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	db := stdlib.OpenDB(*cfg.ConnConfig)
+	db.SetMaxOpenConns(int(cfg.MaxConns))
+	db.SetMaxIdleConns(int(cfg.MaxConns))
+	d := newDialect(sec)
+	s, err := sqlstore.New(ctx, db, d, o.ReadOnly)
 	if err != nil {
+		db.Close()
 		return nil, sec.wrap("audit store: open", err)
 	}
-	if o.ReadOnly {
-		err = checkSchema(ctx, pool)
-	} else {
-		err = migrate(ctx, pool)
-	}
-	if err != nil {
-		pool.Close()
-		return nil, sec.wrap("audit store: open", err)
-	}
-	return &Store{pool: pool, secrets: sec, readOnly: o.ReadOnly}, nil
+	return &Store{Store: s, db: db}, nil
 }
 
-// Close closes every connection of the store, waiting for those in use.
-func (s *Store) Close() error {
-	s.pool.Close()
+// newDialect is PostgreSQL's: $n parameters, timestamptz times, text[]
+// groups, byte-wise key ranges completed by starts_with, a transaction-scoped
+// advisory lock per chain, and errors scrubbed of the DSN's secrets.
+func newDialect(sec secrets) *sqlstore.Dialect {
+	return &sqlstore.Dialect{
+		Param:      func(n int) string { return "$" + strconv.Itoa(n) },
+		TimeColumn: "event_time",
+		// Exact: EXTRACT gives numeric, and timestamptz holds microseconds.
+		TimeRead:     "(EXTRACT(EPOCH FROM event_time) * 1000000)::bigint",
+		TimeArg:      func(us int64) any { return time.UnixMicro(us).UTC() },
+		GroupsColumn: "groups",
+		GroupsRead:   "array_to_json(groups)::text",
+		GroupsArg:    func(groups []string) (any, error) { return groups, nil },
+		StartsWith:   "starts_with(object_key, %s)",
+		LockChains:   lockChains,
+		Rejected:     rejected,
+		Migrate:      migrate,
+		CheckSchema:  checkSchema,
+		Wrap:         sec.wrap,
+		Explain:      "EXPLAIN",
+	}
+}
+
+// lockKey is the 64-bit advisory lock key of a name in a namespace: the
+// first 8 bytes of a SHA-256, so every process derives the same key, and
+// other applications' small integer keys do not collide with it. A
+// collision between two writers would only serialize them needlessly.
+func lockKey(namespace, name string) int64 {
+	sum := sha256.Sum256([]byte(namespace + "\x00" + name))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// chainLockKey is the advisory lock serializing appends to writer's chain.
+func chainLockKey(writer string) int64 { return lockKey("s3am-audit-chain", writer) }
+
+// lockChains takes the transaction-scoped advisory lock of each writer's
+// chain. In READ COMMITTED each statement sees what was committed when it
+// started, and the head reads that follow start after the locks are held:
+// they see the last append of the previous lock holder, which committed
+// before it let go. PostgreSQL releases the locks with the transaction,
+// whatever ends it.
+func lockChains(ctx context.Context, tx *sql.Tx, writers []string) error {
+	for _, w := range writers {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, chainLockKey(w)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// Writers lists the writer chains present, sorted byte-wise.
-func (s *Store) Writers(ctx context.Context) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT writer FROM audit_events ORDER BY writer`)
-	if err != nil {
-		return nil, s.secrets.wrap("audit store: writers", err)
+// rejected reports whether PostgreSQL refused the rows themselves rather
+// than failed: a data exception (class 22), a constraint (23), a size limit
+// such as the btree entry limit (54) or an exception raised by a trigger
+// (P0001).
+func rejected(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, s.secrets.wrap("audit store: writers", err)
+	switch pgErr.Code[:min(2, len(pgErr.Code))] {
+	case "22", "23", "54":
+		return true
 	}
-	return out, nil
-}
-
-// errorf wraps err with a message, its text free of the DSN's secrets.
-func (s *Store) errorf(format string, err error, args ...any) error {
-	return s.secrets.wrap(fmt.Sprintf(format, args...), err)
+	return pgErr.Code == "P0001"
 }

@@ -14,12 +14,22 @@ import (
 )
 
 // TestStoreConformance runs the audit.Store suite every store passes, each
-// test on a fresh database.
+// test on a fresh database; and audittest.RunBadEventSuite, where a CHECK
+// constraint refuses the bad event.
 func TestStoreConformance(t *testing.T) {
 	srv := postgresserver.Start(t)
-	audittest.RunStoreSuite(t, func(t testing.TB) (audit.Store, func() audit.Store) {
+	open := func(t testing.TB) (audit.Store, func() audit.Store) {
 		dsn := newDatabase(t, srv)
 		return openStore(t, dsn, Options{}), func() audit.Store { return openStore(t, dsn, Options{}) }
+	}
+	audittest.RunStoreSuite(t, open)
+	t.Run("BadEventCostsNoOther", func(t *testing.T) {
+		audittest.RunBadEventSuite(t, open, func(t testing.TB, s audit.Store) {
+			if _, err := s.(*Store).db.ExecContext(context.Background(),
+				`ALTER TABLE audit_events ADD CONSTRAINT poison CHECK (object_key <> 'poison')`); err != nil {
+				t.Fatal(err)
+			}
+		})
 	})
 }
 

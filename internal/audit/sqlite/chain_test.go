@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/audittest"
 )
 
 func TestStoreIsAppendOnlyThroughSQL(t *testing.T) {
@@ -26,8 +27,7 @@ func TestStoreIsAppendOnlyThroughSQL(t *testing.T) {
 func tamperedChain(t *testing.T, sql string) audit.VerifyResult {
 	t.Helper()
 	s, path := openStore(t)
-	appendN(t, s, rand.New(rand.NewPCG(7, 8)), "w", 60)
-	appendN(t, s, rand.New(rand.NewPCG(7, 9)), "w", 40)
+	audittest.AppendTamperTarget(t, s, "w")
 	db := rawDB(t, path)
 	exec(t, db, `DROP TRIGGER audit_events_no_update`)
 	exec(t, db, `DROP TRIGGER audit_events_no_delete`)
@@ -40,36 +40,18 @@ func tamperedChain(t *testing.T, sql string) audit.VerifyResult {
 }
 
 func TestVerifyDetectsEditedRows(t *testing.T) {
-	cases := map[string]struct {
-		sql  string
-		seq  int64
-		kind audit.BreakKind
-	}{
-		"key":          {`UPDATE audit_events SET object_key = 'partner-b/secret.pdf' WHERE seq = 50`, 50, audit.BreakHash},
-		"user":         {`UPDATE audit_events SET user_name = 'mallory' WHERE seq = 1`, 1, audit.BreakHash},
-		"decision":     {`UPDATE audit_events SET decision = CASE decision WHEN 'allowed' THEN 'blocked' ELSE 'allowed' END WHERE seq = 77`, 77, audit.BreakHash},
-		"groups":       {`UPDATE audit_events SET groups_json = '["admins"]' WHERE seq = 50`, 50, audit.BreakHash},
-		"time":         {`UPDATE audit_events SET time_us = time_us + 1 WHERE seq = 50`, 50, audit.BreakHash},
-		"bytes":        {`UPDATE audit_events SET bytes = bytes + 1 WHERE seq = 100`, 100, audit.BreakHash},
-		"stored hash":  {`UPDATE audit_events SET hash = '00' WHERE seq = 50`, 50, audit.BreakHash},
-		"prev hash":    {`UPDATE audit_events SET prev_hash = hash WHERE seq = 50`, 50, audit.BreakPrevHash},
-		"unreadable":   {`UPDATE audit_events SET groups_json = 'admins' WHERE seq = 50`, 50, audit.BreakUnreadable},
-		"moved writer": {`UPDATE audit_events SET writer = 'other' WHERE seq = 50`, 50, audit.BreakGap},
-	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			res := tamperedChain(t, c.sql)
-			if res.OK() {
-				t.Fatal("tampering not detected")
-			}
-			if res.Break.Seq != c.seq || res.Break.Kind != c.kind {
-				t.Errorf("break %+v, want seq %d kind %s", *res.Break, c.seq, c.kind)
-			}
-			if res.LastSeq != c.seq-1 {
-				t.Errorf("verified head %d, want %d", res.LastSeq, c.seq-1)
-			}
-		})
-	}
+	audittest.CheckTampering(t, map[string]audittest.Tampering{
+		"key":          {SQL: `UPDATE audit_events SET object_key = 'partner-b/secret.pdf' WHERE seq = 50`, Seq: 50, Kind: audit.BreakHash},
+		"user":         {SQL: `UPDATE audit_events SET user_name = 'mallory' WHERE seq = 1`, Seq: 1, Kind: audit.BreakHash},
+		"decision":     {SQL: `UPDATE audit_events SET decision = CASE decision WHEN 'allowed' THEN 'blocked' ELSE 'allowed' END WHERE seq = 77`, Seq: 77, Kind: audit.BreakHash},
+		"groups":       {SQL: `UPDATE audit_events SET groups_json = '["admins"]' WHERE seq = 50`, Seq: 50, Kind: audit.BreakHash},
+		"time":         {SQL: `UPDATE audit_events SET time_us = time_us + 1 WHERE seq = 50`, Seq: 50, Kind: audit.BreakHash},
+		"bytes":        {SQL: `UPDATE audit_events SET bytes = bytes + 1 WHERE seq = 100`, Seq: 100, Kind: audit.BreakHash},
+		"stored hash":  {SQL: `UPDATE audit_events SET hash = '00' WHERE seq = 50`, Seq: 50, Kind: audit.BreakHash},
+		"prev hash":    {SQL: `UPDATE audit_events SET prev_hash = hash WHERE seq = 50`, Seq: 50, Kind: audit.BreakPrevHash},
+		"unreadable":   {SQL: `UPDATE audit_events SET groups_json = 'admins' WHERE seq = 50`, Seq: 50, Kind: audit.BreakUnreadable},
+		"moved writer": {SQL: `UPDATE audit_events SET writer = 'other' WHERE seq = 50`, Seq: 50, Kind: audit.BreakGap},
+	}, tamperedChain)
 	// Rehashing the edited row moves the break to the next link.
 	res := tamperedChain(t, `UPDATE audit_events SET hash = (SELECT prev_hash FROM audit_events WHERE seq = 51) WHERE seq = 49`)
 	if res.OK() || res.Break.Seq != 49 {

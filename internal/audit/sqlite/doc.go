@@ -15,7 +15,7 @@
 // the lock instead of failing. Triggers make the table append-only for
 // anyone going through SQL who does not first drop them.
 //
-// Times are stored as integer microseconds and prefixes are matched with
-// range conditions rather than LIKE, so the SQL carries over to PostgreSQL
-// with placeholders renamed.
+// The SQL is sqlstore's, shared with the PostgreSQL store; this package is
+// its dialect: numbered ? parameters, times as integer microseconds, groups
+// as JSON text, and the schema's DDL.
 package sqlite

@@ -5,48 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 )
-
-// TestQueryPlans: the common queries read an index in order instead of
-// sorting the table.
-func TestQueryPlans(t *testing.T) {
-	s, _ := openStore(t)
-	appendN(t, s, rand.New(rand.NewPCG(1, 1)), "w", 50)
-	cur := audit.CursorAfter(&audit.Event{Time: baseTime, Writer: "w", Seq: 3}, false).String()
-	for _, f := range []audit.Filter{
-		{},
-		{Descending: true},
-		{Cursor: cur},
-		{User: "carol", From: baseTime, Cursor: cur},
-		{From: baseTime, To: baseTime.Add(time.Hour), Action: audit.ActionUpload},
-	} {
-		q, args, err := selectFor(&f, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		joined := strings.Join(plan, "; ")
-		if strings.Contains(joined, "TEMP B-TREE") || !strings.Contains(joined, "INDEX") {
-			t.Errorf("%+v: plan %s", f, joined)
-		}
-	}
-}
 
 func TestReadOnly(t *testing.T) {
 	ctx := context.Background()
@@ -87,17 +48,5 @@ func TestPathWithURICharacters(t *testing.T) {
 	appendN(t, s, rand.New(rand.NewPCG(1, 1)), "w", 1)
 	if _, err := Open(context.Background(), path, Options{ReadOnly: true}); err != nil {
 		t.Errorf("reopen: %v", err)
-	}
-}
-
-func TestPrefixEnd(t *testing.T) {
-	cases := map[string]string{"a/": "a0", "a": "b", "a\xff": "b", "é": "\xc3\xaa"}
-	for in, want := range cases {
-		if got, ok := prefixEnd(in); !ok || got != want {
-			t.Errorf("prefixEnd(%q) = %q, %v", in, got, ok)
-		}
-	}
-	if _, ok := prefixEnd("\xff\xff"); ok {
-		t.Error("prefixEnd of 0xFF 0xFF")
 	}
 }

@@ -4,14 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/s3am/s3-access-manager/internal/audit/sqlstore"
 )
 
 // schemaVersion is stored in PRAGMA user_version.
 const schemaVersion = 1
 
 // schema creates version 1. Column names avoid words reserved in
-// PostgreSQL (user, grant) and MySQL (key).
-var schema = []string{
+// PostgreSQL (user, grant) and MySQL (key). Triggers make the table
+// append-only for anyone going through SQL who does not first drop them.
+var schema = append([]string{
 	`CREATE TABLE IF NOT EXISTS audit_events (
 		writer      TEXT    NOT NULL,
 		seq         INTEGER NOT NULL,
@@ -35,18 +38,13 @@ var schema = []string{
 		prev_hash   TEXT    NOT NULL,
 		hash        TEXT    NOT NULL,
 		PRIMARY KEY (writer, seq)
-	)`,
-	// Query order, and time ranges.
-	`CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time_us, writer, seq)`,
-	// The admin's most common question: what did this user do?
-	`CREATE INDEX IF NOT EXISTS audit_events_user ON audit_events (user_name, time_us, writer, seq)`,
-	// What happened to this object or under this prefix?
-	`CREATE INDEX IF NOT EXISTS audit_events_object ON audit_events (bucket, object_key)`,
-	`CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+	)`},
+	append(sqlstore.Indexes("time_us"),
+		`CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
 		BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`,
-	`CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+		`CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
 		BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END`,
-}
+	)...)
 
 // migrate creates the schema in an empty database and refuses one written by
 // a newer version.
@@ -55,16 +53,14 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
-	defer rollback(tx)
+	// After Commit, Rollback only reports sql.ErrTxDone.
+	defer func() { _ = tx.Rollback() }()
 	var version int
 	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
-	switch {
-	case version == schemaVersion:
-		return nil
-	case version > schemaVersion:
-		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
+	if create, err := sqlstore.NeedsSchema(version, schemaVersion); !create {
+		return err
 	}
 	for _, stmt := range schema {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {

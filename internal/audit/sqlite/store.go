@@ -8,13 +8,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
+	"strconv"
 	"time"
 
-	// The pure-Go SQLite driver, registered as "sqlite".
-	_ "modernc.org/sqlite"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/audit/sqlstore"
 )
 
 // Options configure Open.
@@ -27,23 +28,36 @@ type Options struct {
 	BusyTimeout time.Duration
 }
 
-// Store is the SQLite audit.Store. It is safe for concurrent use.
+// Store is the SQLite audit.Store (see sqlstore.Store). It is safe for
+// concurrent use.
 type Store struct {
-	db       *sql.DB
-	readOnly bool
-	// appendMu serializes this process's appends, so they queue here rather
-	// than in SQLite's busy handler, which polls.
-	appendMu sync.Mutex
+	*sqlstore.Store
+	db *sql.DB
 }
 
 var _ audit.Store = (*Store)(nil)
 
-// errReadOnly is returned by Append on a read-only Store.
-var errReadOnly = errors.New("audit store opened read-only")
-
 // maxConns bounds the pool: one appender plus concurrent readers. Each
 // connection has its own page cache.
 const maxConns = 4
+
+// dialect is SQLite's: numbered ? parameters, times as integer
+// microseconds, groups as JSON text, and no chain locks, because BEGIN
+// IMMEDIATE (the DSN's _txlock) takes the database's write lock, in this
+// process or another one.
+var dialect = sqlstore.Dialect{
+	Param:        func(n int) string { return "?" + strconv.Itoa(n) },
+	TimeColumn:   "time_us",
+	TimeRead:     "time_us",
+	TimeArg:      func(us int64) any { return us },
+	GroupsColumn: "groups_json",
+	GroupsRead:   "groups_json",
+	GroupsArg:    sqlstore.JSONGroups,
+	Rejected:     rejected,
+	Migrate:      migrate,
+	CheckSchema:  checkSchema,
+	Explain:      "EXPLAIN QUERY PLAN",
+}
 
 // Open opens the audit database at path, creating it (and its schema) unless
 // o.ReadOnly.
@@ -67,16 +81,12 @@ func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	if o.ReadOnly {
-		err = checkSchema(ctx, db)
-	} else {
-		err = migrate(ctx, db)
-	}
+	s, err := sqlstore.New(ctx, db, &dialect, o.ReadOnly)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("audit store %s: %w", abs, err)
 	}
-	return &Store{db: db, readOnly: o.ReadOnly}, nil
+	return &Store{Store: s, db: db}, nil
 }
 
 // dsn builds a file: URI, so that SQLite's own mode=ro applies and any
@@ -99,37 +109,16 @@ func dsn(abs string, o Options) string {
 	return u.String()
 }
 
-// Close closes the database.
-func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("audit store: close: %w", err)
+// rejected reports whether SQLite refused a row itself (a constraint, a
+// value too big) rather than failed.
+func rejected(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
 	}
-	return nil
-}
-
-// Writers lists the writer chains present, sorted.
-func (s *Store) Writers(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT writer FROM audit_events ORDER BY writer`)
-	if err != nil {
-		return nil, fmt.Errorf("audit store: writers: %w", err)
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH:
+		return true
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var w string
-		if err := rows.Scan(&w); err != nil {
-			return nil, fmt.Errorf("audit store: writers: %w", err)
-		}
-		out = append(out, w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("audit store: writers: %w", err)
-	}
-	return out, nil
-}
-
-func rollback(tx *sql.Tx) {
-	// After Commit, Rollback only reports sql.ErrTxDone; after a failure,
-	// the error that made us roll back is the one worth returning.
-	_ = tx.Rollback()
+	return false
 }

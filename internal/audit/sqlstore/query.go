@@ -1,10 +1,9 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
@@ -19,25 +18,25 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) (audit.Page, error) {
 		return audit.Page{}, err
 	}
 	size := f.PageSize()
-	q, args, err := selectFor(&f, size+1)
+	q, args, err := s.selectFor(&f, size+1)
 	if err != nil {
 		return audit.Page{}, err
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return audit.Page{}, s.secrets.wrap("audit store: query", err)
+		return audit.Page{}, s.d.wrap("audit store: query", err)
 	}
 	defer rows.Close()
 	events := make([]audit.Event, 0, min(size+1, 128))
 	for rows.Next() {
 		var e audit.Event
 		if err := scanEvent(rows, &e); err != nil {
-			return audit.Page{}, s.secrets.wrap("audit store: query", err)
+			return audit.Page{}, s.d.wrap("audit store: query", err)
 		}
 		events = append(events, e)
 	}
 	if err := rows.Err(); err != nil {
-		return audit.Page{}, s.secrets.wrap("audit store: query", err)
+		return audit.Page{}, s.d.wrap("audit store: query", err)
 	}
 	var page audit.Page
 	if len(events) > size {
@@ -49,14 +48,14 @@ func (s *Store) Query(ctx context.Context, f audit.Filter) (audit.Page, error) {
 }
 
 // selectFor builds the query of a validated filter.
-func selectFor(f *audit.Filter, limit int) (string, []any, error) {
+func (s *Store) selectFor(f *audit.Filter, limit int) (string, []any, error) {
 	var (
 		where []string
 		args  []any
 	)
 	arg := func(v any) string {
 		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+		return s.d.Param(len(args))
 	}
 	eq := func(column, value string) {
 		if value != "" {
@@ -71,20 +70,22 @@ func selectFor(f *audit.Filter, limit int) (string, []any, error) {
 	eq("bucket", f.Bucket)
 	eq("writer", f.Writer)
 	if f.KeyPrefix != "" {
-		// A byte-wise range (object_key is COLLATE "C"), not LIKE: no
-		// escaping, and it uses the index. starts_with keeps the match
-		// exact where the range has no end that is valid text.
+		// A byte-wise range, not LIKE: no escaping, and it uses the index.
 		p := arg(f.KeyPrefix)
-		where = append(where, "object_key >= "+p, "starts_with(object_key, "+p+")")
-		if end, ok := prefixEnd(f.KeyPrefix); ok {
+		where = append(where, "object_key >= "+p)
+		if s.d.StartsWith != "" {
+			where = append(where, fmt.Sprintf(s.d.StartsWith, p))
+		}
+		if end, ok := PrefixEnd(f.KeyPrefix, s.d.StartsWith != ""); ok {
 			where = append(where, "object_key < "+arg(end))
 		}
 	}
+	t := s.d.TimeColumn
 	if !f.From.IsZero() {
-		where = append(where, "event_time >= "+arg(microTime(audit.CeilMicro(f.From))))
+		where = append(where, t+" >= "+arg(s.d.TimeArg(audit.CeilMicro(f.From))))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "event_time < "+arg(microTime(audit.CeilMicro(f.To))))
+		where = append(where, t+" < "+arg(s.d.TimeArg(audit.CeilMicro(f.To))))
 	}
 	dir := "ASC"
 	if f.Descending {
@@ -99,32 +100,30 @@ func selectFor(f *audit.Filter, limit int) (string, []any, error) {
 		if f.Descending {
 			op = "<"
 		}
-		where = append(where, fmt.Sprintf("(event_time, writer, seq) %s (%s, %s, %s)",
-			op, arg(microTime(c.TimeMicros)), arg(c.Writer), arg(c.Seq)))
+		where = append(where, fmt.Sprintf("(%s, writer, seq) %s (%s, %s, %s)",
+			t, op, arg(s.d.TimeArg(c.TimeMicros)), arg(c.Writer), arg(c.Seq)))
 	}
 	var b strings.Builder
-	b.WriteString("SELECT " + columns + " FROM audit_events")
+	b.WriteString("SELECT " + s.read + " FROM audit_events")
 	if len(where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}
-	fmt.Fprintf(&b, " ORDER BY event_time %[1]s, writer %[1]s, seq %[1]s LIMIT %[2]s", dir, arg(limit))
+	fmt.Fprintf(&b, " ORDER BY %[1]s %[2]s, writer %[2]s, seq %[2]s LIMIT %[3]s", t, dir, arg(limit))
 	return b.String(), args, nil
 }
 
-// microTime is the time of a microsecond count, as stored.
-func microTime(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// prefixEnd is the smallest valid UTF-8 string greater, byte-wise, than
-// every string starting with prefix; ok is false when there is none that
-// PostgreSQL text can hold (the last byte cannot be incremented into valid
-// UTF-8), and the caller then relies on starts_with alone.
-func prefixEnd(prefix string) (string, bool) {
+// PrefixEnd is the smallest string greater, byte-wise, than every string
+// starting with prefix; ok is false when there is none (prefix is all
+// 0xFF) or, with validUTF8, none that is valid UTF-8 (what PostgreSQL text
+// can hold: the last byte cannot be incremented into valid UTF-8), and the
+// caller then relies on Dialect.StartsWith alone.
+func PrefixEnd(prefix string, validUTF8 bool) (string, bool) {
 	b := []byte(prefix)
 	for i := len(b) - 1; i >= 0; i-- {
 		if b[i] < 0xFF {
 			b[i]++
 			end := string(b[:i+1])
-			return end, utf8.ValidString(end)
+			return end, !validUTF8 || utf8.ValidString(end)
 		}
 	}
 	return "", false

@@ -1,7 +1,8 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 )
@@ -13,15 +14,16 @@ func (s *Store) Verify(ctx context.Context, writer string) (audit.VerifyResult, 
 		return s.chainPage(ctx, writer, after, limit)
 	})
 	if err != nil {
-		return audit.VerifyResult{}, s.errorf("audit store: verify %q", err, writer)
+		return audit.VerifyResult{}, s.d.wrap(fmt.Sprintf("audit store: verify %q", writer), err)
 	}
 	return res, nil
 }
 
 // chainPage is an audit.ChainPage of writer's chain.
 func (s *Store) chainPage(ctx context.Context, writer string, after int64, limit int) (events []audit.Event, bad, err error) {
-	rows, err := s.pool.Query(ctx,
-		`SELECT `+columns+` FROM audit_events WHERE writer = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+	p := s.d.Param
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT `+s.read+` FROM audit_events WHERE writer = `+p(1)+` AND seq > `+p(2)+` ORDER BY seq LIMIT `+p(3),
 		writer, after, limit)
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,84 @@
+package audittest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/s3am/s3-access-manager/internal/audit"
+)
+
+// Attempt is the event of one request, as the server records it.
+func Attempt(i int) audit.Event {
+	return audit.Event{
+		RequestID: fmt.Sprintf("req-%d", i), User: "alice@partner-a.com", Groups: []string{"partners"},
+		SourceIP: "192.0.2.7", UserAgent: "test", Action: audit.ActionUpload, Connection: "main",
+		Bucket: "partner-data", Key: fmt.Sprintf("partner-a/uploads/f%d", i),
+		Decision: audit.DecisionAllowed, Reason: "Allowed", Grant: "team-a/uploads", Outcome: audit.OutcomePending,
+	}
+}
+
+// BenchWriters are the numbers of concurrent callers BenchmarkStore
+// measures: requests in flight on a server.
+var BenchWriters = []int{16, 64, 256}
+
+// BenchmarkStore measures events per second into the stores open makes
+// (each a new, empty database): through Recorder.Record one caller at a
+// time (each event its own transaction and commit), from 16, 64 and 256
+// concurrent callers (group commit), and Store.Append of single events
+// without the Recorder.
+func BenchmarkStore(b *testing.B, open func(b *testing.B) audit.Store) {
+	ctx := context.Background()
+	e := Attempt(1)
+	b.Run("recorder-sequential", func(b *testing.B) {
+		r := NewRecorder(b, audit.Options{Writer: "bench", Store: open(b)})
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := r.Record(ctx, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+	for _, writers := range BenchWriters {
+		b.Run(fmt.Sprintf("recorder-parallel-%d", writers), func(b *testing.B) {
+			r := NewRecorder(b, audit.Options{Writer: "bench", Store: open(b)})
+			b.ReportAllocs()
+			b.ResetTimer()
+			var (
+				next atomic.Int64
+				wg   sync.WaitGroup
+			)
+			for range writers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						if err := r.Record(ctx, e); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+	b.Run("store-sequential", func(b *testing.B) {
+		s := open(b)
+		ev := e
+		ev.Writer = "bench"
+		ev.Time = BaseTime
+		b.ReportAllocs()
+		for b.Loop() {
+			batch := []audit.Event{ev}
+			if err := s.Append(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	})
+}

@@ -1,0 +1,51 @@
+package authz
+
+import (
+	"slices"
+
+	"github.com/s3am/s3-access-manager/internal/grant"
+)
+
+// GrantsOf returns copies of the grants in the index that apply to p's user
+// or one of its groups, each once, ordered by namespace and name: what a
+// session policy scoped to p is generated from. It returns nil until the
+// index is synced. Its cost follows p's grants, not the size of the index.
+func (ix *Index) GrantsOf(p grant.Principal) []grant.Grant {
+	s := ix.cur.Load()
+	if !s.synced {
+		return nil
+	}
+	var recs []*record
+	s.eachSet(p, func(_ location, ps *prefixSet) {
+		for i := range ps.roots {
+			recs = append(recs, ps.roots[i].grants...)
+		}
+	})
+	slices.SortFunc(recs, compareRecords)
+	recs = slices.Compact(recs)
+	out := make([]grant.Grant, len(recs))
+	for i, r := range recs {
+		out[i] = r.grant()
+	}
+	return out
+}
+
+// eachSet calls fn with every prefix set of p's user and groups, with its
+// location.
+func (s *snapshot) eachSet(p grant.Principal, fn func(location, *prefixSet)) {
+	visit := func(subj grant.Subject) {
+		for _, loc := range s.subjectLocations[s.hash(subj.Name)%subjectShards][subj] {
+			if ps := s.set(s.bucket(loc), kindIndex(subj.Kind), subj.Name); ps != nil {
+				fn(loc, ps)
+			}
+		}
+	}
+	if p.User != "" {
+		visit(grant.Subject{Kind: grant.User, Name: p.User})
+	}
+	for _, g := range p.Groups {
+		if g != "" {
+			visit(grant.Subject{Kind: grant.Group, Name: g})
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/s3am/s3-access-manager/internal/accessreview"
+	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/manifest"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
+	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
+)
+
+// reviewSource are the flags that say where an access review reads grants:
+// manifests offline (-f) or the live cluster.
+type reviewSource struct {
+	files             []string
+	kubeconfig        string
+	operatorNamespace string
+}
+
+func (s *reviewSource) bind(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringSliceVarP(&s.files, "filename", "f", nil, "YAML or JSON files or directories with S3Connections and PrefixGrants (offline mode)")
+	f.StringVar(&s.kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to ask (cluster mode, without -f)")
+	f.StringVar(&s.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (offline delegation checks)")
+	cmd.MarkFlagsMutuallyExclusive("filename", "kubeconfig")
+}
+
+// entries reads every grant with its state.
+func (s *reviewSource) entries(ctx context.Context) ([]accessreview.Entry, error) {
+	now := time.Now()
+	if len(s.files) > 0 {
+		set, err := manifest.Load(s.files...)
+		if err != nil {
+			return nil, err
+		}
+		return reviewsource.Offline(set, s.operatorNamespace, now), nil
+	}
+	c, err := clusterClient(s.kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return reviewsource.Read(ctx, c, now)
+}
+
+// clusterClient is a client of the cluster the kubeconfig (or $KUBECONFIG,
+// or the pod's service account) names.
+func clusterClient(kubeconfig string) (client.Client, error) {
+	cfg, err := restConfig(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := s3amscheme.New()
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	return c, nil
+}
+
+type whoCanOptions struct {
+	source     reviewSource
+	users      []string
+	groups     []string
+	connection string
+	inEffect   bool
+	output     string
+}
+
+func newWhoCanCommand() *cobra.Command {
+	o := whoCanOptions{}
+	cmd := &cobra.Command{
+		Use:   "who-can [read|write|list|delete] [s3://BUCKET/PREFIX/] [--user U] [--group G]... [-f FILE|DIR]",
+		Short: "List every user and group that can reach a bucket prefix, or everything a user or group can do",
+		Long: "who-can lists, for each subject (user or group) of each grant that reaches the target, the grant,\n" +
+			"its permissions, its validity and whether it is in effect now (status Ready) or why not (Expired,\n" +
+			"NotYetValid, OutsideDelegation, ConnectionNotReady, ...). A folder s3://bucket/prefix/ is reached by\n" +
+			"a grant covering some key under it, on segment boundaries: a grant on partner-a/uploads/ reaches\n" +
+			"s3://bucket/partner-a/ and s3://bucket/partner-a/uploads/2024/, never s3://bucket/partner-a/uploads-evil/.\n" +
+			"Without a trailing \"/\" the target is one object key. A permission keeps the grants that give it.\n" +
+			"\n" +
+			"With --user or --group alone it lists everything those subjects can do. Groups come from the identity\n" +
+			"provider, so --user shows the grants that name the user; add --group for each of the user's groups.\n" +
+			"\n" +
+			"With -f it reads manifests offline (a connection counts as ready when it exists and is not\n" +
+			"suspended); otherwise the live cluster (--kubeconfig, $KUBECONFIG or in-cluster).",
+		Example: "  s3am who-can write s3://partner-data/partner-a/uploads/ -f config/samples\n" +
+			"  s3am who-can --user alice@partner-a.com -o json --kubeconfig ~/.kube/config",
+		Args: cobra.MaximumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error { return runWhoCan(cmd, o, args) },
+	}
+	o.source.bind(cmd)
+	f := cmd.Flags()
+	f.StringArrayVar(&o.users, "user", nil, "a user; repeat for several")
+	f.StringArrayVar(&o.groups, "group", nil, "a group; repeat for several")
+	f.StringVar(&o.connection, "connection", "", "only grants of this connection (default: all)")
+	f.BoolVar(&o.inEffect, "in-effect", false, "only grants in effect now")
+	outputFlag(f, &o.output, "text", "output format: text, json or csv")
+	return cmd
+}
+
+func outputFlag(f *pflag.FlagSet, dst *string, def, usage string) {
+	f.StringVarP(dst, "output", "o", def, usage)
+}
+
+func runWhoCan(cmd *cobra.Command, o whoCanOptions, args []string) error {
+	q, err := o.query(args)
+	if err != nil {
+		return err
+	}
+	format, err := accessreview.ParseFormat(o.output)
+	if err != nil || format == accessreview.FormatJSONL {
+		return fmt.Errorf("-o %q: use text, json or csv", o.output)
+	}
+	entries, err := o.source.entries(cmd.Context())
+	if err != nil {
+		return err
+	}
+	rows, err := accessreview.Select(entries, q)
+	if err != nil {
+		return err
+	}
+	return accessreview.Write(cmd.OutOrStdout(), format, rows)
+}
+
+// query reads [PERMISSION] [s3://BUCKET/PATH] and the subject flags.
+func (o *whoCanOptions) query(args []string) (accessreview.Query, error) {
+	q := accessreview.Query{Connection: o.connection, InEffectOnly: o.inEffect}
+	if len(args) == 2 {
+		p, err := grant.ParsePermission(args[0])
+		if err != nil {
+			return q, err
+		}
+		q.Permission = p
+		args = args[1:]
+	}
+	if len(args) == 1 {
+		if p, err := grant.ParsePermission(args[0]); err == nil {
+			return q, fmt.Errorf("who-can %s: give the folder too, as s3://BUCKET/PREFIX/", p)
+		}
+		bucket, path, err := parseS3URL(args[0])
+		if err != nil {
+			return q, err
+		}
+		q.Bucket, q.Path = bucket, path
+	}
+	for _, u := range o.users {
+		q.Subjects = append(q.Subjects, grant.Subject{Kind: grant.User, Name: u})
+	}
+	for _, g := range o.groups {
+		q.Subjects = append(q.Subjects, grant.Subject{Kind: grant.Group, Name: g})
+	}
+	if q.Bucket == "" && len(q.Subjects) == 0 {
+		return q, fmt.Errorf("give s3://BUCKET/PREFIX/, --user or --group (s3am export-grants lists every grant)")
+	}
+	return q, q.Validate()
+}
+
+type exportOptions struct {
+	source reviewSource
+	output string
+}
+
+func newExportGrantsCommand() *cobra.Command {
+	o := exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export-grants [-o csv|jsonl] [-f FILE|DIR]",
+		Short: "Export every grant, one line per subject, for periodic recertification",
+		Long: "export-grants writes one line per subject of every PrefixGrant: subject, connection, bucket, prefix,\n" +
+			"permissions, validFrom/validUntil, namespace/name, status, whether it is in effect, and when its\n" +
+			"Ready condition last changed. CSV neutralizes values a spreadsheet would run as formulas (prefixed\n" +
+			"with \"'\"); JSON lines keep the exact values.",
+		Example: "  s3am export-grants -o csv --kubeconfig ~/.kube/config > grants.csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := accessreview.ParseFormat(o.output)
+			if err != nil || format != accessreview.FormatCSV && format != accessreview.FormatJSONL {
+				return fmt.Errorf("-o %q: use csv or jsonl", o.output)
+			}
+			entries, err := o.source.entries(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return exportGrants(cmd.OutOrStdout(), format, entries)
+		},
+	}
+	o.source.bind(cmd)
+	outputFlag(cmd.Flags(), &o.output, "csv", "output format: csv or jsonl")
+	return cmd
+}
+
+func exportGrants(w io.Writer, format accessreview.Format, entries []accessreview.Entry) error {
+	rows, err := accessreview.Select(entries, accessreview.Query{})
+	if err != nil {
+		return err
+	}
+	return accessreview.Write(w, format, rows)
+}
