@@ -36,6 +36,9 @@ type PrefixGrantReconciler struct {
 	client.Client
 	Recorder          events.EventRecorder
 	OperatorNamespace string
+	// ExpiryWarning is how long before validUntil a grant turns ExpiringSoon
+	// (with a Warning Event); zero or less turns the warning off.
+	ExpiryWarning time.Duration
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 }
@@ -67,6 +70,7 @@ func (r *PrefixGrantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	st := grantstatus.Evaluate(in)
 	applyGrantStatus(pg, st)
 	r.recordTransition(base, pg, st)
+	r.recordExpiryWarning(base, pg, st)
 	if !st.Recheck.IsZero() {
 		return ctrl.Result{RequeueAfter: st.Recheck.Sub(in.Now)}, nil
 	}
@@ -76,7 +80,7 @@ func (r *PrefixGrantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // input gathers what grantstatus needs: the resolved connection and the
 // namespace's labels.
 func (r *PrefixGrantReconciler) input(ctx context.Context, pg *v1alpha1.PrefixGrant) (grantstatus.Input, error) {
-	in := grantstatus.Input{Grant: pg, OperatorNamespace: r.OperatorNamespace, Now: r.Now()}
+	in := grantstatus.Input{Grant: pg, OperatorNamespace: r.OperatorNamespace, Now: r.Now(), ExpiryWarning: r.ExpiryWarning}
 	conns := &v1alpha1.S3ConnectionList{}
 	if pg.Spec.Connection == "" {
 		if err := r.List(ctx, conns); err != nil {
@@ -113,6 +117,7 @@ func applyGrantStatus(pg *v1alpha1.PrefixGrant, st grantstatus.Result) {
 	setCondition(conds, gen, v1alpha1.ConditionExpired, st.Expired.Failing, st.Expired.Reason, st.Expired.Message)
 	setCondition(conds, gen, v1alpha1.ConditionOutsideDelegation, st.OutsideDelegation.Failing, st.OutsideDelegation.Reason, st.OutsideDelegation.Message)
 	setCondition(conds, gen, v1alpha1.ConditionConnectionNotReady, st.ConnectionNotReady.Failing, st.ConnectionNotReady.Reason, st.ConnectionNotReady.Message)
+	setCondition(conds, gen, v1alpha1.ConditionExpiringSoon, st.ExpiringSoon.Failing, st.ExpiringSoon.Reason, st.ExpiringSoon.Message)
 	pg.Status.ObservedGeneration = gen
 }
 

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -53,6 +54,10 @@ func registerConnectionIndexes(ctx context.Context, mgr ctrl.Manager) error {
 type Options struct {
 	// OperatorNamespace may grant anything and holds the policy ConfigMaps.
 	OperatorNamespace string
+	// ExpiryWarning is how long before validUntil a grant turns
+	// ExpiringSoon: zero means grantstatus.DefaultExpiryWarning (14 days),
+	// a negative value turns the warning off.
+	ExpiryWarning time.Duration
 }
 
 // Setup registers the field indexes and the two reconcilers. They run only
@@ -62,7 +67,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	rec := mgr.GetEventRecorder("s3am-operator")
-	if err := (&PrefixGrantReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {
+	if err := (&PrefixGrantReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace,
+		ExpiryWarning: expiryWarning(opts.ExpiryWarning)}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("prefixgrant controller: %w", err)
 	}
 	if err := (&S3ConnectionReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {

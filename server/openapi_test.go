@@ -711,7 +711,11 @@ func firstStringArg(call *ast.CallExpr) (string, bool) {
 }
 
 // testCaller authenticates requests that name a user in X-Test-User.
-var testCaller = auth.AuthenticatorFunc(func(r *http.Request) (auth.Identity, bool, error) {
+var testCaller testHeaderAuth
+
+type testHeaderAuth struct{}
+
+func (testHeaderAuth) Authenticate(r *http.Request) (auth.Identity, bool, error) {
 	u := r.Header.Get("X-Test-User")
 	return auth.Identity{User: u, Method: "test"}, u != "", nil
-})
+}

@@ -22,6 +22,10 @@ const (
 	ConditionOutsideDelegation = "OutsideDelegation"
 	// ConditionConnectionNotReady is True when the connection is missing, suspended or failing.
 	ConditionConnectionNotReady = "ConnectionNotReady"
+	// ConditionExpiringSoon is True from the operator's warning period (14
+	// days by default) before validUntil until validUntil; the operator
+	// emits a Warning Event when it turns True.
+	ConditionExpiringSoon = "ExpiringSoon"
 )
 
 // Condition reasons. They are also the reasons of the Events the controllers emit.
@@ -45,4 +49,7 @@ const (
 	ReasonNotYetValid         = "NotYetValid"
 	ReasonExpired             = "Expired"
 	ReasonWithinValidity      = "WithinValidity"
+	ReasonExpiringSoon        = "ExpiringSoon"
+	ReasonNotExpiringSoon     = "NotExpiringSoon"
+	ReasonNoExpiry            = "NoExpiry"
 )

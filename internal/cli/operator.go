@@ -44,7 +44,10 @@ type operatorOptions struct {
 	webhookCertDir string
 	apiQPS         float32
 	apiBurst       int
-	zap            zap.Options
+	// expiryWarningDays is how many days before validUntil grants turn
+	// ExpiringSoon; 0 turns the warning off.
+	expiryWarningDays int
+	zap               zap.Options
 }
 
 func newOperatorCommand() *cobra.Command {
@@ -74,6 +77,7 @@ func (o *operatorOptions) bindFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.namespace, "namespace", envOr("POD_NAMESPACE", "s3am-system"), "the operator's namespace: it may grant anything, and holds the leader lease and policy ConfigMaps")
 	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":9090", "address of the controllers' Prometheus metrics endpoint; 0 disables it")
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	f.IntVar(&o.expiryWarningDays, "expiry-warning-days", 14, "days before a grant's validUntil when it turns ExpiringSoon with a Warning Event; 0 turns the warning off")
 	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
 	f.DurationVar(&o.leaderElection.leaseDuration, "leader-elect-lease-duration", 15*time.Second, "how long standbys wait after the leader's last renewal before taking over")
 	f.DurationVar(&o.leaderElection.renewDeadline, "leader-elect-renew-deadline", 10*time.Second, "how long the leader retries renewing before it steps down; less than the lease duration")
@@ -124,7 +128,7 @@ func (o *operatorOptions) manager() (ctrl.Manager, error) {
 // setup registers the reconcilers (leader only), the webhooks and the
 // operator's probes on mgr.
 func (o *operatorOptions) setup(ctx context.Context, mgr ctrl.Manager) error {
-	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: o.namespace}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: o.namespace, ExpiryWarning: o.expiryWarning()}); err != nil {
 		return err
 	}
 	if err := webhook.Setup(mgr, webhook.Options{OperatorNamespace: o.namespace}); err != nil {
@@ -144,4 +148,13 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// expiryWarning is the flag as controllers.Options wants it: negative for
+// off, since zero there means the default.
+func (o *operatorOptions) expiryWarning() time.Duration {
+	if o.expiryWarningDays <= 0 {
+		return -1
+	}
+	return time.Duration(o.expiryWarningDays) * 24 * time.Hour
 }

@@ -26,13 +26,9 @@ import (
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
-// Environment variables holding the server's secrets, which flags would
-// show in process listings.
-const (
-	envSessionKey       = "S3AM_SESSION_KEY"
-	envOIDCClientSecret = "S3AM_OIDC_CLIENT_SECRET"
-	envAuditPostgresDSN = "S3AM_AUDIT_POSTGRES_DSN"
-)
+// envAuditPostgresDSN holds the audit store's connection string, which a
+// flag would show in process listings.
+const envAuditPostgresDSN = "S3AM_AUDIT_POSTGRES_DSN"
 
 // serverOptions are the flags of `s3am server`.
 type serverOptions struct {
@@ -41,15 +37,7 @@ type serverOptions struct {
 	apiQPS          float32
 	apiBurst        int
 
-	oidcIssuer        string
-	oidcClientID      string
-	oidcRedirectURL   string
-	oidcUsernameClaim string
-	oidcGroupsClaim   string
-	serviceAccounts   bool
-	proxyCIDRs        []string
-	proxyUsername     string
-	insecureCookies   bool
+	auth              auth.Flags
 	demoUsersFile     string
 	webConnectOrigins []string
 
@@ -71,8 +59,9 @@ func newServerCommand() *cobra.Command {
 		Short: "Run the companion server: browse and transfer objects through presigned URLs, every attempt audited",
 		Long: "Runs the HTTP API (see package server) with its own authorization index, fed from the API server\n" +
 			"through an informer cache; it needs no leader election, so every replica serves. Secrets come from\n" +
-			"the environment: " + envSessionKey + " (32 random bytes, base64) enables browser sessions, " + envOIDCClientSecret + "\n" +
-			"authenticates the OIDC code exchange.",
+			"the environment or from files: " + auth.EnvSessionKey + " or --session-key-file (32 random bytes, base64) enables\n" +
+			"browser sessions, " + auth.EnvSessionPreviousKeys + " or --session-previous-key-files keep sessions open across a key\n" +
+			"rotation, " + auth.EnvOIDCClientSecret + " or --oidc-client-secret-file authenticates the OIDC code exchange.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runServer(cmd.Context(), o) },
 	}
@@ -85,15 +74,7 @@ func newServerCommand() *cobra.Command {
 func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringVar(&o.listen, "listen", ":8080", "address of the HTTP API, /healthz, /readyz and /metrics")
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long in-flight requests may take to finish at shutdown")
-	f.StringVar(&o.oidcIssuer, "oidc-issuer", "", "OIDC issuer URL; enables bearer JWTs (and the browser login with --oidc-redirect-url and "+envSessionKey+")")
-	f.StringVar(&o.oidcClientID, "oidc-client-id", "", "this server's OIDC client ID, the audience of bearer tokens")
-	f.StringVar(&o.oidcRedirectURL, "oidc-redirect-url", "", "external URL of /auth/callback; enables the browser login")
-	f.StringVar(&o.oidcUsernameClaim, "oidc-username-claim", "", "claim naming the user (default email)")
-	f.StringVar(&o.oidcGroupsClaim, "oidc-groups-claim", "", "claim listing the groups (default groups)")
-	f.BoolVar(&o.serviceAccounts, "service-accounts", false, "accept Kubernetes ServiceAccount tokens (TokenReview)")
-	f.StringSliceVar(&o.proxyCIDRs, "proxy-trusted-cidrs", nil, "addresses of a reverse proxy whose identity headers are trusted (X-Forwarded-Email, X-Forwarded-Groups)")
-	f.StringVar(&o.proxyUsername, "proxy-username", "", "which proxy header names the user: email (default) or user")
-	f.BoolVar(&o.insecureCookies, "insecure-cookies", false, "session cookies without Secure, for a demo on loopback only")
+	o.auth.Bind(f)
 	f.StringVar(&o.demoUsersFile, "demo-users-file", "", "JSON list of {user, groups, description} the login page offers to sign in as, without a password: a demo on loopback only")
 	f.StringSliceVar(&o.webConnectOrigins, "web-connect-origins", nil, "S3 endpoint origins (scheme://host[:port]) the web app uploads to; default any https: origin, which covers AWS S3")
 	f.StringVar(&o.adminGroup, "admin-group", "", "group whose members may query the audit trail")
@@ -111,22 +92,6 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	zapFlags := flag.NewFlagSet("zap", flag.ContinueOnError)
 	o.zap.BindFlags(zapFlags)
 	f.AddGoFlagSet(zapFlags)
-}
-
-func (o serverOptions) authConfig() auth.Config {
-	return auth.Config{
-		OIDC: auth.OIDCConfig{
-			IssuerURL:     o.oidcIssuer,
-			ClientID:      o.oidcClientID,
-			ClientSecret:  auth.Secret(os.Getenv(envOIDCClientSecret)),
-			RedirectURL:   o.oidcRedirectURL,
-			UsernameClaim: o.oidcUsernameClaim,
-			GroupsClaim:   o.oidcGroupsClaim,
-		},
-		Session:         auth.SessionConfig{Key: auth.Secret(os.Getenv(envSessionKey)), InsecureCookies: o.insecureCookies},
-		ServiceAccounts: auth.ServiceAccountConfig{Enabled: o.serviceAccounts},
-		Proxy:           auth.ProxyConfig{TrustedCIDRs: o.proxyCIDRs, Username: o.proxyUsername},
-	}
 }
 
 func runServer(ctx context.Context, o serverOptions) error {
@@ -182,8 +147,12 @@ func (o *serverOptions) run(ctx context.Context, mgr ctrl.Manager, log *slog.Log
 
 // appOptions translates the flags.
 func (o *serverOptions) appOptions(store audit.Store, log *slog.Logger) (app.Options, error) {
+	authCfg, err := o.auth.Config(os.Getenv)
+	if err != nil {
+		return app.Options{}, err
+	}
 	opts := app.Options{
-		Listen: o.listen, Auth: o.authConfig(), AdminGroup: o.adminGroup,
+		Listen: o.listen, Auth: authCfg, AdminGroup: o.adminGroup,
 		PresignTTL: o.presignTTL, PresignMaxTTL: o.presignMaxTTL,
 		AuditStore: store, AuditJSON: os.Stdout, AuditWriter: o.auditWriter,
 		AuditFailurePolicy: audit.FailurePolicy(o.auditFailurePolicy),

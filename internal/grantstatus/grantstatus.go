@@ -27,6 +27,9 @@ type Input struct {
 	// OperatorNamespace may grant anything.
 	OperatorNamespace string
 	Now               time.Time
+	// ExpiryWarning is how long before validUntil the grant is marked
+	// ExpiringSoon; zero or less turns the warning off.
+	ExpiryWarning time.Duration
 }
 
 // Check is the outcome of one of the grant's checks, as a condition.
@@ -45,8 +48,12 @@ type Result struct {
 	Expired            Check
 	OutsideDelegation  Check
 	ConnectionNotReady Check
-	// Recheck is the next validFrom or validUntil after Now, when the grant's
-	// state changes by itself; zero when it never does.
+	// ExpiringSoon is failing (True) within ExpiryWarning of validUntil.
+	// It is a warning: it does not make the grant un-Ready.
+	ExpiringSoon Check
+	// Recheck is the next validFrom, validUntil or start of the expiry
+	// warning after Now, when the grant's state changes by itself; zero when
+	// it never does.
 	Recheck time.Time
 }
 
@@ -56,7 +63,8 @@ func Evaluate(in Input) Result {
 		Expired:            Validity(in.Grant, in.Now),
 		ConnectionNotReady: connection(in),
 		OutsideDelegation:  outsideDelegation(in),
-		Recheck:            NextBoundary(in.Grant, in.Now),
+		ExpiringSoon:       expiringSoon(in),
+		Recheck:            earliest(NextBoundary(in.Grant, in.Now), warningBoundary(in)),
 	}
 	// The first failing check explains why the grant is not Ready; the
 	// connection comes first because without it nothing else matters.

@@ -27,7 +27,23 @@ type app struct {
 	e      *echo.Echo // routes may be added before the first request
 	srv    *httptest.Server
 	stack  *auth.Stack
-	client *http.Client // keeps cookies, does not follow redirects
+	client *http.Client    // keeps cookies, does not follow redirects
+	set    *[]*http.Cookie // every cookie the app has set, in order
+}
+
+// cookieRecorder records the cookies the app's answers set.
+type cookieRecorder struct {
+	next http.RoundTripper
+	host string
+	set  *[]*http.Cookie
+}
+
+func (c cookieRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(r)
+	if err == nil && r.URL.Host == c.host {
+		*c.set = append(*c.set, resp.Cookies()...)
+	}
+	return resp, err
 }
 
 func newSessionKey(t testing.TB) auth.Secret {
@@ -75,22 +91,24 @@ func newApp(t *testing.T, is *oidcissuer.Issuer, kube kubernetes.Interface, conf
 	api := e.Group("/api")
 	api.GET("/whoami", whoami, auth.Middleware(stack.Chain))
 	api.POST("/things", whoami, auth.Middleware(stack.Chain))
-	api.GET("/public", whoami, auth.OptionalMiddleware(stack.Chain))
 
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := srv.Client()
+	shared := *srv.Client() // a copy: the server's own client serves other helpers
+	client := &shared
+	set := &[]*http.Cookie{}
+	client.Transport = cookieRecorder{next: client.Transport, host: strings.TrimPrefix(srv.URL, "https://"), set: set}
 	client.Jar = jar
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &app{t: t, e: e, srv: srv, stack: stack, client: client}
+	return &app{t: t, e: e, srv: srv, stack: stack, client: client, set: set}
 }
 
 func whoami(c echo.Context) error {
 	id, ok := auth.FromContext(c.Request().Context())
 	if !ok {
-		return c.JSON(http.StatusOK, map[string]string{"user": "anonymous"})
+		return echo.NewHTTPError(http.StatusInternalServerError, "no identity behind the middleware")
 	}
 	return c.JSON(http.StatusOK, id)
 }
@@ -134,6 +152,14 @@ func identity(t testing.TB, body string) auth.Identity {
 
 func bearer(token string) http.Header {
 	return http.Header{"Authorization": {"Bearer " + token}}
+}
+
+// bearerRequest is a request to the app with the bearer token, for calling
+// an authenticator directly.
+func bearerRequest(token string) *http.Request {
+	r := httptest.NewRequest("GET", "/api/whoami", nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	return r
 }
 
 // expectStatus fails unless resp has the status.

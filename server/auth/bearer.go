@@ -26,11 +26,13 @@ func bearerToken(r *http.Request) (string, bool) {
 }
 
 // unverifiedClaims are the claims read before any verification, only to
-// decide which authenticator a JWT belongs to (iss) and how long a verified
-// review may be cached (exp).
+// decide which authenticator a JWT belongs to (iss), to refuse tokens for
+// other audiences without asking anyone (aud), and how long a verified review
+// may be cached (exp). They never make a token acceptable.
 type unverifiedClaims struct {
-	Issuer string `json:"iss"`
-	Expiry *int64 `json:"exp"`
+	Issuer   string          `json:"iss"`
+	Audience json.RawMessage `json:"aud"`
+	Expiry   *int64          `json:"exp"`
 }
 
 // peekClaims decodes a compact JWS's payload without verifying it; ok is

@@ -95,7 +95,7 @@ type ServiceAccountConfig struct {
 // overwrite or strip these headers on every request it forwards.
 //
 // Each field is read from exactly one header. A request from the proxy that
-// carries any other well-known identity header (KnownIdentityHeaders) is
+// carries any other well-known identity header (see proxy.go) is
 // refused: a proxy that overwrites only the headers it sets would otherwise
 // pass a client's own X-Auth-Request-Groups, say, through to this server.
 type ProxyConfig struct {

@@ -40,23 +40,18 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestSafeRedirect(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                              "/",
-		"/":                             "/",
-		"/browse/bucket?p=a%2Fb#x":      "/browse/bucket?p=a%2Fb#x",
-		"//evil.example":                "/",
-		"///evil.example":               "/",
-		"/\\evil.example":               "/",
-		"/a\\b":                         "/",
-		"https://evil.example/":         "/",
-		"javascript:alert(1)":           "/",
-		"evil.example":                  "/",
-		"/\t/evil.example":              "/",
-		"/\n/evil.example":              "/",
-		"/" + strings.Repeat("a", 3000): "/",
+	for _, kept := range []string{"/", "/browse/bucket?p=a%2Fb#x"} {
+		if got := auth.SafeRedirect(kept); got != kept {
+			t.Errorf("%q: got %q", kept, got)
+		}
+	}
+	// Whatever could leave this server, or is no plain path, goes home.
+	for _, away := range []string{
+		"", "//evil.example", "///evil.example", "/\\evil.example", "/a\\b", "https://evil.example/",
+		"javascript:alert(1)", "evil.example", "/\t/evil.example", "/\n/evil.example", "/" + strings.Repeat("a", 3000),
 	} {
-		if got := auth.SafeRedirect(in); got != want {
-			t.Errorf("%q: got %q, want %q", in, got, want)
+		if got := auth.SafeRedirect(away); got != "/" {
+			t.Errorf("%q: got %q, want /", away, got)
 		}
 	}
 }

@@ -48,6 +48,11 @@ func (t cookieTemplate) expired(name string) *http.Cookie {
 	}
 }
 
+// InsecureName returns the name a cookie has under
+// SessionConfig.InsecureCookies: without the __Host- prefix, which browsers
+// refuse on cookies that are not Secure.
+func InsecureName(name string) string { return strings.TrimPrefix(name, hostPrefix) }
+
 func chunkName(name string, i int) string {
 	if i == 0 {
 		return name

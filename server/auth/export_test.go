@@ -12,7 +12,11 @@ func SetJWKSClock(o *OIDC, now func() time.Time) { o.keys.now = now }
 func SetReviewClock(s *ServiceAccounts, now func() time.Time) { s.now = now }
 
 // ReviewCacheLen returns the number of cached reviews.
-func ReviewCacheLen(s *ServiceAccounts) int { return s.cache.len() }
+func ReviewCacheLen(s *ServiceAccounts) int {
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	return s.cache.order.Len()
+}
 
 // JWKSMinRefresh exposes jwksMinRefresh.
 const JWKSMinRefresh = jwksMinRefresh

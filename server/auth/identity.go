@@ -40,12 +40,6 @@ type Authenticator interface {
 	Authenticate(r *http.Request) (id Identity, ok bool, err error)
 }
 
-// AuthenticatorFunc adapts a function to Authenticator.
-type AuthenticatorFunc func(r *http.Request) (Identity, bool, error)
-
-// Authenticate calls f.
-func (f AuthenticatorFunc) Authenticate(r *http.Request) (Identity, bool, error) { return f(r) }
-
 // Chain tries authenticators in order and returns the answer of the first
 // that recognises the request, valid or not: a credential that is present
 // but invalid is never skipped in favour of another one.

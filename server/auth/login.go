@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -15,6 +17,22 @@ import (
 // ErrBrowserLoginDisabled is returned by Register when no redirect URL is
 // configured.
 var ErrBrowserLoginDisabled = errors.New("oidc browser login disabled: no redirect URL configured")
+
+// checkLoginConfig checks what the browser login needs when cfg enables it
+// (RedirectURL set): an absolute redirect URL, and sessions to keep the
+// login in.
+func checkLoginConfig(cfg OIDCConfig, sessions *Sessions) error {
+	if cfg.RedirectURL == "" {
+		return nil
+	}
+	if sessions == nil {
+		return errors.New("oidc: the browser login (redirect URL set) needs a session key")
+	}
+	if u, err := url.Parse(cfg.RedirectURL); err != nil || !u.IsAbs() {
+		return fmt.Errorf("oidc: redirect URL %q is not absolute", cfg.RedirectURL)
+	}
+	return nil
+}
 
 // Register adds the browser login to g: GET login, GET callback and POST
 // logout under g's prefix (e.g. /auth/login, /auth/callback, /auth/logout

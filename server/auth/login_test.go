@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 
@@ -63,7 +62,7 @@ func TestBrowserLogin(t *testing.T) {
 		t.Fatalf("authorization request %v", q)
 	}
 	state := q.Get("state")
-	lc := cookieNamed(resp.Cookies(), "s3am_login_"+state[:16])
+	lc := cookieNamed(resp.Cookies(), "__Host-s3am_login_"+state[:16])
 	if lc == nil || !lc.HttpOnly || !lc.Secure || lc.SameSite != http.SameSiteLaxMode || lc.MaxAge <= 0 || lc.MaxAge > 600 {
 		t.Fatalf("login cookie %+v", lc)
 	}
@@ -87,8 +86,8 @@ func TestBrowserLogin(t *testing.T) {
 	if sc == nil || !sc.HttpOnly || !sc.Secure || sc.SameSite != http.SameSiteLaxMode || sc.Path != "/" {
 		t.Fatalf("session cookie %+v", sc)
 	}
-	if life := time.Duration(sc.MaxAge) * time.Second; life < 8*time.Hour-time.Minute || life > 8*time.Hour {
-		t.Fatalf("session cookie Max-Age %s, want 8h", life)
+	if life, want := sc.MaxAge, int(auth.DefaultSessionLifetime.Seconds()); life < want-60 || life > want {
+		t.Fatalf("session cookie Max-Age %ds, want %s", life, auth.DefaultSessionLifetime)
 	}
 	if strings.Contains(sc.Value, "alice") || strings.Contains(sc.Value, "team-a") {
 		t.Fatal("session cookie is readable")
@@ -97,7 +96,7 @@ func TestBrowserLogin(t *testing.T) {
 	if cc == nil || cc.HttpOnly || !cc.Secure || cc.Path != "/" || cc.Value == "" {
 		t.Fatalf("CSRF cookie %+v", cc)
 	}
-	if lc := cookieNamed(resp.Cookies(), "s3am_login_"+state[:16]); lc == nil || lc.MaxAge >= 0 {
+	if lc := cookieNamed(resp.Cookies(), "__Host-s3am_login_"+state[:16]); lc == nil || lc.MaxAge >= 0 {
 		t.Fatalf("login cookie not expired by the callback: %+v", lc)
 	}
 
@@ -145,6 +144,28 @@ func TestBrowserLogin(t *testing.T) {
 		resp, body = a.do("GET", "/api/whoami", nil)
 		expectStatus(t, resp, body, http.StatusUnauthorized)
 	})
+}
+
+// TestCookiesAreHostPrefixed holds the __Host- prefix on every cookie the
+// login, the session and the logout set: Secure, Path=/ and no Domain, so
+// that neither a sibling subdomain nor a plain-HTTP page can plant one.
+func TestCookiesAreHostPrefixed(t *testing.T) {
+	is := oidcissuer.Start(t)
+	a := newApp(t, is, nil, nil)
+	resp, body := a.login(is, "/")
+	expectStatus(t, resp, body, http.StatusFound)
+	resp, body = a.do("POST", "/auth/logout", http.Header{"Origin": {a.srv.URL}, "Sec-Fetch-Site": {"same-origin"}})
+	expectStatus(t, resp, body, http.StatusSeeOther)
+	for _, c := range *a.set {
+		if !strings.HasPrefix(c.Name, "__Host-") || !c.Secure || c.Path != "/" || c.Domain != "" {
+			t.Errorf("cookie %s: Secure %v, Path %q, Domain %q: not a __Host- cookie", c.Name, c.Secure, c.Path, c.Domain)
+		}
+	}
+	for _, want := range []string{auth.SessionCookie, auth.CSRFCookie, "__Host-s3am_login_"} {
+		if !slices.ContainsFunc(*a.set, func(c *http.Cookie) bool { return strings.HasPrefix(c.Name, want) }) {
+			t.Errorf("no %s cookie among the %d set", want, len(*a.set))
+		}
+	}
 }
 
 func TestBrowserLoginRejections(t *testing.T) {
@@ -221,6 +242,19 @@ func TestBrowserLoginRejections(t *testing.T) {
 		_ = tr.Body.Close()
 		if tr.StatusCode != http.StatusBadRequest {
 			t.Fatalf("token endpoint accepted a wrong verifier: %d", tr.StatusCode)
+		}
+	})
+
+	t.Run("a login cookie is not a session", func(t *testing.T) {
+		a := newApp(t, is, nil, nil)
+		resp, _ := a.do("GET", "/auth/login", nil)
+		i := slices.IndexFunc(resp.Cookies(), func(c *http.Cookie) bool { return strings.HasPrefix(c.Name, "__Host-s3am_login_") })
+		if i < 0 {
+			t.Fatal("no login cookie")
+		}
+		replayed := http.Header{"Cookie": {auth.SessionCookie + "=" + resp.Cookies()[i].Value}}
+		if status, _, body := proxyGet(t, a.srv.Client(), "GET", a.srv.URL+"/api/whoami", replayed); status != http.StatusUnauthorized {
+			t.Fatalf("the login cookie as a session: %d %s", status, body)
 		}
 	})
 

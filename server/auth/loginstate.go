@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +12,7 @@ import (
 // parameter, so that logins started in several tabs at once do not overwrite
 // each other's.
 const (
-	loginCookiePrefix = "s3am_login_"
+	loginCookiePrefix = hostPrefix + "s3am_login_"
 	loginStateTTL     = 10 * time.Minute
 	// maxLoginCookies bounds the login cookies a browser accumulates by
 	// starting logins it never finishes.
@@ -30,39 +29,37 @@ type loginState struct {
 	Expires  int64  `json:"exp"`
 }
 
-func loginCookieName(state string) string { return loginCookiePrefix + state[:16] }
-
-func (s *Sessions) loginTemplate(name string) cookieTemplate {
-	return cookieTemplate{name: name, path: "/", httpOnly: true, secure: s.session.secure, sameSite: http.SameSiteLaxMode}
+// loginTemplate returns the attributes of the login cookie of state.
+func (s *Sessions) loginTemplate(state string) cookieTemplate {
+	return s.template(loginCookiePrefix+state[:16], true)
 }
 
 // setLoginState seals st into its cookie, first expiring older login
 // cookies when there are too many.
 func (s *Sessions) setLoginState(w http.ResponseWriter, r *http.Request, st loginState) error {
-	var old []string
+	prefix := s.template(loginCookiePrefix, true)
+	var old []cookieTemplate
 	for _, c := range r.Cookies() {
-		if strings.HasPrefix(c.Name, loginCookiePrefix) {
-			old = append(old, c.Name)
+		if strings.HasPrefix(c.Name, prefix.name) {
+			t := prefix
+			t.name = c.Name
+			old = append(old, t)
 		}
 	}
 	if len(old) >= maxLoginCookies {
-		for _, name := range old {
-			http.SetCookie(w, s.loginTemplate(name).expired(name))
+		for _, t := range old {
+			http.SetCookie(w, t.expired(t.name))
 		}
 	}
 	now := s.now()
 	exp := now.Add(loginStateTTL)
 	st.Expires = exp.Unix()
-	plain, err := json.Marshal(st)
+	sealed, err := s.sealer.sealJSON(loginPurpose, st)
 	if err != nil {
 		return fmt.Errorf("login state: %w", err)
 	}
-	sealed, err := s.sealer.seal(loginPurpose, plain)
-	if err != nil {
-		return fmt.Errorf("login state: %w", err)
-	}
-	name := loginCookieName(st.State)
-	http.SetCookie(w, s.loginTemplate(name).cookie(name, sealed, exp, now))
+	t := s.loginTemplate(st.State)
+	http.SetCookie(w, t.cookie(t.name, sealed, exp, now))
 	return nil
 }
 
@@ -74,18 +71,14 @@ func (s *Sessions) takeLoginState(w http.ResponseWriter, r *http.Request, state 
 	if len(state) < 16 {
 		return loginState{}, errors.New("state parameter malformed")
 	}
-	name := loginCookieName(state)
-	c, err := r.Cookie(name)
+	t := s.loginTemplate(state)
+	c, err := r.Cookie(t.name)
 	if err != nil {
 		return loginState{}, errNoLoginState
 	}
-	http.SetCookie(w, s.loginTemplate(name).expired(name))
-	plain, err := s.sealer.open(loginPurpose, c.Value)
-	if err != nil {
-		return loginState{}, fmt.Errorf("login cookie: %w", err)
-	}
+	http.SetCookie(w, t.expired(t.name))
 	var st loginState
-	if err := json.Unmarshal(plain, &st); err != nil {
+	if err := s.sealer.openJSON(loginPurpose, c.Value, &st); err != nil {
 		return loginState{}, fmt.Errorf("login cookie: %w", err)
 	}
 	if st.State != state {

@@ -11,16 +11,6 @@ import (
 // credential (StatusCode: 401, 403 or 503) or with none (401), as
 // *echo.HTTPError whose Internal error is the cause, safe to log.
 func Middleware(a Authenticator) echo.MiddlewareFunc {
-	return middleware(a, true)
-}
-
-// OptionalMiddleware is Middleware that lets requests without any credential
-// through, without an Identity; invalid credentials are still rejected.
-func OptionalMiddleware(a Authenticator) echo.MiddlewareFunc {
-	return middleware(a, false)
-}
-
-func middleware(a Authenticator, required bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -33,11 +23,8 @@ func middleware(a Authenticator, required bool) echo.MiddlewareFunc {
 				return echo.NewHTTPError(status, reasonOf(err)).SetInternal(err)
 			}
 			if !ok {
-				if required {
-					c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="s3am"`)
-					return echo.NewHTTPError(http.StatusUnauthorized, "authentication required")
-				}
-				return next(c)
+				c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="s3am"`)
+				return echo.NewHTTPError(http.StatusUnauthorized, "authentication required")
 			}
 			c.SetRequest(r.WithContext(WithIdentity(r.Context(), id)))
 			return next(c)

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"slices"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -16,13 +14,6 @@ import (
 
 // issuerTimeout bounds every call to the issuer.
 const issuerTimeout = 15 * time.Second
-
-// asymmetricAlgs are the signature algorithms accepted at all: HS* would let
-// anyone who knows the (public) client ID forge tokens, and "none" is none.
-var asymmetricAlgs = []string{
-	oidc.RS256, oidc.RS384, oidc.RS512, oidc.ES256, oidc.ES384, oidc.ES512,
-	oidc.PS256, oidc.PS384, oidc.PS512, oidc.EdDSA,
-}
 
 // OIDC verifies the issuer's JWTs: as bearer tokens (Authenticate) and as
 // ID tokens at the end of the browser login (Login, Callback).
@@ -45,13 +36,8 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, sessions *Sessions, client *ht
 	if cfg.IssuerURL == "" || cfg.ClientID == "" {
 		return nil, errors.New("oidc: issuer URL and client ID are required")
 	}
-	if cfg.RedirectURL != "" {
-		if sessions == nil {
-			return nil, errors.New("oidc: the browser login (redirect URL set) needs a session key")
-		}
-		if u, err := url.Parse(cfg.RedirectURL); err != nil || !u.IsAbs() {
-			return nil, fmt.Errorf("oidc: redirect URL %q is not absolute", cfg.RedirectURL)
-		}
+	if err := checkLoginConfig(cfg, sessions); err != nil {
+		return nil, err
 	}
 	if client == nil {
 		client = &http.Client{Timeout: issuerTimeout}
@@ -102,32 +88,6 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig, sessions *Sessions, client *ht
 	}
 	return o, nil
 }
-
-// signingAlgs returns the configured algorithms, else the asymmetric ones
-// the issuer advertises, else RS256.
-func signingAlgs(configured, advertised []string) ([]string, error) {
-	if len(configured) > 0 {
-		for _, a := range configured {
-			if !slices.Contains(asymmetricAlgs, a) {
-				return nil, fmt.Errorf("signing algorithm %q not supported (want one of %v)", a, asymmetricAlgs)
-			}
-		}
-		return configured, nil
-	}
-	var algs []string
-	for _, a := range advertised {
-		if slices.Contains(asymmetricAlgs, a) {
-			algs = append(algs, a)
-		}
-	}
-	if len(algs) == 0 {
-		algs = []string{oidc.RS256}
-	}
-	return algs, nil
-}
-
-// Issuer returns the issuer URL tokens must carry.
-func (o *OIDC) Issuer() string { return o.issuer }
 
 // Authenticate authenticates a bearer JWT whose iss is this issuer; other
 // bearer tokens (ServiceAccount tokens, other issuers) are not its own.

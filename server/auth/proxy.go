@@ -31,10 +31,6 @@ var knownIdentityHeaders = canonical(
 	"Cf-Access-Authenticated-User-Email", "X-Ms-Client-Principal-Name",
 )
 
-// KnownIdentityHeaders returns the identity headers a request from the
-// trusted proxy must not carry unless they are the configured ones.
-func KnownIdentityHeaders() []string { return slices.Clone(knownIdentityHeaders) }
-
 func canonical(names ...string) []string {
 	for i, n := range names {
 		names[i] = http.CanonicalHeaderKey(strings.TrimSpace(n))
@@ -93,8 +89,8 @@ func NewProxy(cfg ProxyConfig) (*Proxy, error) {
 	return p, nil
 }
 
-// Trusts reports whether the request's TCP peer is a trusted proxy.
-func (p *Proxy) Trusts(r *http.Request) bool {
+// trusts reports whether the request's TCP peer is a trusted proxy.
+func (p *Proxy) trusts(r *http.Request) bool {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return false
@@ -111,7 +107,7 @@ func (p *Proxy) Trusts(r *http.Request) bool {
 // trusted origin): the proxy authenticated the browser by a cookie, which a
 // cross-site form would send too.
 func (p *Proxy) Authenticate(r *http.Request) (Identity, bool, error) {
-	if !p.Trusts(r) {
+	if !p.trusts(r) {
 		return Identity{}, false, nil
 	}
 	if i := slices.IndexFunc(p.foreign, func(h string) bool { _, ok := r.Header[h]; return ok }); i >= 0 {

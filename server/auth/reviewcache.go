@@ -67,9 +67,3 @@ func (c *reviewCache) put(k tokenKey, r review) {
 	}
 	c.byKey[k] = c.order.PushFront(&cacheEntry{key: k, review: r})
 }
-
-func (c *reviewCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -98,6 +99,27 @@ func (s *sealer) open(purpose, value string) ([]byte, error) {
 		}
 	}
 	return nil, errSealed
+}
+
+// sealJSON seals v's JSON encoding.
+func (s *sealer) sealJSON(purpose string, v any) (string, error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode: %w", err)
+	}
+	return s.seal(purpose, plain)
+}
+
+// openJSON opens value and decodes its JSON into v.
+func (s *sealer) openJSON(purpose, value string, v any) error {
+	plain, err := s.open(purpose, value)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("payload: %w", err)
+	}
+	return nil
 }
 
 func additionalData(purpose string) []byte { return []byte("s3am/" + purpose) }

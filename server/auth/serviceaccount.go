@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -16,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	authnv1client "k8s.io/client-go/kubernetes/typed/authentication/v1"
+	"k8s.io/client-go/rest"
 )
 
 const (
@@ -31,13 +33,19 @@ const (
 
 // ServiceAccounts authenticates Kubernetes ServiceAccount tokens with the API
 // server's TokenReview. The server's own ServiceAccount needs permission to
-// create tokenreviews (e.g. the system:auth-delegator ClusterRole).
+// create tokenreviews (e.g. the system:auth-delegator ClusterRole) and, unless
+// the issuers are configured, to read /.well-known/openid-configuration
+// (every ServiceAccount may, by the default system:service-account-issuer-
+// discovery binding).
 type ServiceAccounts struct {
 	reviews   authnv1client.TokenReviewInterface
+	discovery rest.Interface // reads the cluster's issuer when issuers is empty
 	audiences []string
+	issuers   []string
 	ttl       time.Duration
 	cache     *reviewCache
 	inflight  singleflight.Group
+	found     atomic.Pointer[string] // the discovered issuer
 	now       func() time.Time
 }
 
@@ -50,21 +58,38 @@ func NewServiceAccounts(kube kubernetes.Interface, cfg ServiceAccountConfig) (*S
 	if cfg.CacheTTL < 0 || cfg.CacheSize < 1 {
 		return nil, fmt.Errorf("service accounts: cache TTL %s and size %d must be positive", cfg.CacheTTL, cfg.CacheSize)
 	}
-	return &ServiceAccounts{
+	if slices.Contains(cfg.Audiences, "") || slices.Contains(cfg.Issuers, "") {
+		return nil, errors.New("service accounts: empty audience or issuer")
+	}
+	s := &ServiceAccounts{
 		reviews:   kube.AuthenticationV1().TokenReviews(),
 		audiences: slices.Clone(cfg.Audiences),
-		ttl:       time.Duration(cfg.CacheTTL),
+		issuers:   slices.Clone(cfg.Issuers),
+		ttl:       cfg.CacheTTL,
 		cache:     newReviewCache(cfg.CacheSize),
 		now:       time.Now,
-	}, nil
+	}
+	if len(s.issuers) == 0 {
+		if d := kube.Discovery(); d != nil {
+			s.discovery = d.RESTClient()
+		}
+		if s.discovery == nil {
+			return nil, errors.New("service accounts: no issuer configured and no client to discover it")
+		}
+	}
+	return s, nil
 }
 
 // Authenticate reviews a bearer JWT (ServiceAccount tokens are JWTs; other
-// bearer tokens are not its own). The API server must say it is
-// authenticated, for one of the configured audiences, as a ServiceAccount.
-// Outcomes are cached by the token's SHA-256: positive ones for the cache TTL
-// (never past the token's expiry), rejections for a few seconds; a failed
-// review (API server unreachable, 503) is not cached.
+// bearer tokens are not its own). Without asking the API server, it refuses
+// a token whose (unverified) issuer is not the cluster's, or that is bound
+// to any audience besides the configured ones: this server must never see a
+// token the API server would accept, nor send it one it did not issue. The
+// API server must then say it is authenticated, for one of the configured
+// audiences, as a ServiceAccount. Outcomes are cached by the token's
+// SHA-256: positive ones for the cache TTL (never past the token's expiry),
+// rejections for a few seconds; a failed review (API server unreachable,
+// 503) is not cached.
 func (s *ServiceAccounts) Authenticate(r *http.Request) (Identity, bool, error) {
 	token, ok := bearerToken(r)
 	if !ok {
@@ -73,6 +98,9 @@ func (s *ServiceAccounts) Authenticate(r *http.Request) (Identity, bool, error) 
 	claims, ok := peekClaims(token)
 	if !ok {
 		return Identity{}, false, nil
+	}
+	if err := s.checkLocally(r.Context(), claims); err != nil {
+		return Identity{}, true, err
 	}
 	key := tokenKey(sha256.Sum256([]byte(token)))
 	if rv, ok := s.cache.get(key, s.now()); ok {

@@ -2,6 +2,8 @@ package auth_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -47,7 +49,7 @@ func TestServiceAccountTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	const ns, name, audience = "pipelines", "uploader", "s3am-test"
+	const ns, name, audience = "pipelines", "uploader", auth.DefaultServiceAccountAudience
 	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +69,7 @@ func TestServiceAccountTokens(t *testing.T) {
 
 	is := oidcissuer.Start(t)
 	a := newApp(t, is, kube, func(c *auth.Config) {
-		c.ServiceAccounts = auth.ServiceAccountConfig{Enabled: true, Audiences: []string{audience}}
+		c.ServiceAccounts = auth.ServiceAccountConfig{Enabled: true} // the default audience, the discovered issuer
 	})
 	sa := a.stack.ServiceAccounts
 	now := time.Now()
@@ -99,16 +101,43 @@ func TestServiceAccountTokens(t *testing.T) {
 			t.Fatalf("%d reviews for 6 requests within the TTL", n)
 		}
 	})
-	t.Run("wrong audience", func(t *testing.T) {
-		resp, body := a.do("GET", "/api/whoami", bearer(token("someone-else")))
+	// refusedLocally asserts a 401 with reason, decided without a TokenReview.
+	refusedLocally := func(t *testing.T, token, reason string) {
+		t.Helper()
+		before := reviews.Load()
+		resp, body := a.do("GET", "/api/whoami", bearer(token))
 		expectStatus(t, resp, body, http.StatusUnauthorized)
-		if !strings.Contains(body, "service account token rejected") {
-			t.Fatalf("body %s", body)
+		if !strings.Contains(body, reason) {
+			t.Fatalf("body %s, want %q", body, reason)
 		}
+		if n := reviews.Load() - before; n != 0 {
+			t.Fatalf("%d TokenReviews sent for a token refused by its claims", n)
+		}
+	}
+	apiAudience := unverifiedClaim(t, token(), "aud")
+	t.Run("a token for the API server's audience is refused", func(t *testing.T) {
+		refusedLocally(t, token(), "not bound to this server's audience alone")
 	})
-	t.Run("default API audience is not ours", func(t *testing.T) {
-		resp, body := a.do("GET", "/api/whoami", bearer(token()))
-		expectStatus(t, resp, body, http.StatusUnauthorized)
+	t.Run("a token also valid for the API server is refused", func(t *testing.T) {
+		refusedLocally(t, token(audience, apiAudience.([]any)[0].(string)), "not bound to this server's audience alone")
+	})
+	t.Run("wrong audience", func(t *testing.T) {
+		refusedLocally(t, token("someone-else"), "not bound to this server's audience alone")
+	})
+	t.Run("a token of another issuer is never sent to the API server", func(t *testing.T) {
+		other := oidcissuer.Start(t)
+		refusedLocally(t, other.Sign(other.Claims(map[string]any{"aud": audience, "email": "x@example.com"})), "not issued by this cluster")
+	})
+	t.Run("configured issuers replace discovery", func(t *testing.T) {
+		s, err := auth.NewServiceAccounts(kube, auth.ServiceAccountConfig{Enabled: true, Issuers: []string{"https://kubernetes.default.svc"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := reviews.Load()
+		_, ok, err := s.Authenticate(bearerRequest(good))
+		if !ok || auth.StatusCode(err) != http.StatusUnauthorized || reviews.Load() != before {
+			t.Fatalf("a token of the discovered issuer, with another configured: ok %v err %v", ok, err)
+		}
 	})
 	t.Run("forged token", func(t *testing.T) {
 		parts := strings.Split(good, ".")
@@ -176,19 +205,24 @@ func TestServiceAccountTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := auth.NewServiceAccounts(downKube, auth.ServiceAccountConfig{Enabled: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, ok, err := s.Authenticate(bearerRequest(good))
-		if !ok || auth.StatusCode(err) != http.StatusServiceUnavailable {
-			t.Fatalf("ok %v err %v", ok, err)
-		}
-		if strings.Contains(err.Error(), good) {
-			t.Fatal("error echoes the token")
-		}
-		if n := auth.ReviewCacheLen(s); n != 0 {
-			t.Fatalf("%d cached", n)
+		for _, cfg := range []auth.ServiceAccountConfig{
+			{Enabled: true}, // the issuer cannot be discovered
+			{Enabled: true, Issuers: []string{unverifiedClaim(t, good, "iss").(string)}}, // the review cannot be made
+		} {
+			s, err := auth.NewServiceAccounts(downKube, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, ok, err := s.Authenticate(bearerRequest(good))
+			if !ok || auth.StatusCode(err) != http.StatusServiceUnavailable {
+				t.Fatalf("%+v: ok %v err %v", cfg, ok, err)
+			}
+			if strings.Contains(err.Error(), good) {
+				t.Fatal("error echoes the token")
+			}
+			if n := auth.ReviewCacheLen(s); n != 0 {
+				t.Fatalf("%d cached", n)
+			}
 		}
 	})
 	t.Run("non-JWT bearer is not a service account token", func(t *testing.T) {
@@ -199,17 +233,31 @@ func TestServiceAccountTokens(t *testing.T) {
 	})
 }
 
+// unverifiedClaim reads a claim of a JWT without verifying it.
+func unverifiedClaim(t *testing.T, token, name string) any {
+	t.Helper()
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d parts", len(parts))
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	return claims[name]
+}
+
 func TestServiceAccountUserNames(t *testing.T) {
-	for u, want := range map[string]bool{
-		"system:serviceaccount:ns:name": true,
-		"system:serviceaccount:ns:":     false,
-		"system:serviceaccount::name":   false,
-		"system:serviceaccount:a:b:c":   false,
-		"alice":                         false,
-		"system:node:worker-1":          false,
-	} {
-		if auth.IsServiceAccountUser(u) != want {
-			t.Errorf("%s: want %v", u, want)
+	if !auth.IsServiceAccountUser("system:serviceaccount:ns:name") {
+		t.Error("system:serviceaccount:ns:name refused")
+	}
+	for _, u := range []string{"system:serviceaccount:ns:", "system:serviceaccount::name", "system:serviceaccount:a:b:c", "alice", "system:node:worker-1"} {
+		if auth.IsServiceAccountUser(u) {
+			t.Errorf("%s taken for a service account", u)
 		}
 	}
 }

@@ -3,21 +3,27 @@ package auth
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 )
 
-// Cookie names.
+// Cookie names. Every cookie is Secure with Path=/ and no Domain, and its
+// name carries the __Host- prefix, by which the browser keeps only cookies
+// set so: neither a sibling subdomain nor a plain-HTTP page can plant or
+// overwrite one. Under SessionConfig.InsecureCookies the prefix is dropped
+// with the Secure attribute (InsecureName).
 const (
 	// SessionCookie holds the sealed session (with _1, _2, ... chunks when
 	// large). HttpOnly.
-	SessionCookie = "s3am_session"
+	SessionCookie = hostPrefix + "s3am_session"
 	// CSRFCookie holds the session's CSRF token for the page's scripts to
 	// send back in CSRFHeader. Not HttpOnly.
-	CSRFCookie = "s3am_csrf"
+	CSRFCookie = hostPrefix + "s3am_csrf"
+
+	hostPrefix     = "__Host-"
+	sessionPurpose = "session"
 )
 
 // clockSkew tolerates replicas whose clocks disagree a little.
@@ -28,6 +34,7 @@ const clockSkew = time.Minute
 type Sessions struct {
 	sealer   *sealer
 	lifetime time.Duration
+	secure   bool
 	session  cookieTemplate
 	csrf     cookieTemplate
 	origins  originCheck
@@ -70,19 +77,20 @@ func NewSessions(cfg SessionConfig) (*Sessions, error) {
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	secure := !cfg.InsecureCookies
-	return &Sessions{
-		sealer:   sl,
-		lifetime: time.Duration(cfg.Lifetime),
-		session:  cookieTemplate{name: SessionCookie, path: "/", httpOnly: true, secure: secure, sameSite: http.SameSiteLaxMode},
-		csrf:     cookieTemplate{name: CSRFCookie, path: "/", httpOnly: false, secure: secure, sameSite: http.SameSiteLaxMode},
-		origins:  origins,
-		now:      time.Now,
-	}, nil
+	s := &Sessions{sealer: sl, lifetime: cfg.Lifetime, secure: !cfg.InsecureCookies, origins: origins, now: time.Now}
+	s.session = s.template(SessionCookie, true)
+	s.csrf = s.template(CSRFCookie, false)
+	return s, nil
 }
 
-// Lifetime returns how long an issued session lasts.
-func (s *Sessions) Lifetime() time.Duration { return s.lifetime }
+// template returns the attributes of the cookie name, which it renames
+// under InsecureCookies.
+func (s *Sessions) template(name string, httpOnly bool) cookieTemplate {
+	if !s.secure {
+		name = InsecureName(name)
+	}
+	return cookieTemplate{name: name, path: "/", httpOnly: httpOnly, secure: s.secure, sameSite: http.SameSiteLaxMode}
+}
 
 // Issue sets the cookies of a new session for id, lasting Lifetime, with a
 // fresh CSRF token. An empty id.Method becomes MethodSession.
@@ -103,18 +111,14 @@ func (s *Sessions) Issue(w http.ResponseWriter, id Identity) error {
 		Version: sessionPayloadVersion, User: id.User, Groups: id.Groups, Method: id.Method,
 		IssuedAt: now.Unix(), Expires: exp.Unix(), CSRF: csrf,
 	}
-	plain, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("issue session: %w", err)
-	}
-	sealed, err := s.sealer.seal(SessionCookie, plain)
+	sealed, err := s.sealer.sealJSON(sessionPurpose, p)
 	if err != nil {
 		return fmt.Errorf("issue session: %w", err)
 	}
 	if err := s.session.setChunked(w, sealed, exp, now); err != nil {
 		return fmt.Errorf("issue session for %d groups: %w", len(id.Groups), err)
 	}
-	http.SetCookie(w, s.csrf.cookie(CSRFCookie, csrf, exp, now))
+	http.SetCookie(w, s.csrf.cookie(s.csrf.name, csrf, exp, now))
 	return nil
 }
 
@@ -129,13 +133,9 @@ func (s *Sessions) Read(r *http.Request) (sess Session, ok bool, err error) {
 	if err != nil {
 		return Session{}, true, rejected(MethodSession, "invalid session cookie", err)
 	}
-	plain, err := s.sealer.open(SessionCookie, sealed)
-	if err != nil {
-		return Session{}, true, rejected(MethodSession, "invalid session cookie", err)
-	}
 	var p sessionPayload
-	if err := json.Unmarshal(plain, &p); err != nil {
-		return Session{}, true, rejected(MethodSession, "invalid session cookie", fmt.Errorf("payload: %w", err))
+	if err := s.sealer.openJSON(sessionPurpose, sealed, &p); err != nil {
+		return Session{}, true, rejected(MethodSession, "invalid session cookie", err)
 	}
 	if p.Version != sessionPayloadVersion || p.User == "" || p.Method == "" {
 		return Session{}, true, rejected(MethodSession, "invalid session cookie", errors.New("unsupported payload"))
@@ -180,7 +180,7 @@ func (s *Sessions) Authenticate(r *http.Request) (Identity, bool, error) {
 // Clear expires the session and CSRF cookies.
 func (s *Sessions) Clear(w http.ResponseWriter) {
 	s.session.clearChunked(w)
-	http.SetCookie(w, s.csrf.expired(CSRFCookie))
+	http.SetCookie(w, s.csrf.expired(s.csrf.name))
 }
 
 // randomToken returns 32 random bytes, base64url.

@@ -24,7 +24,7 @@ func newSessions(t *testing.T) *auth.Sessions {
 	t.Helper()
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	s, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(base64.StdEncoding.EncodeToString(key)), InsecureCookies: true})
+	s, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(base64.StdEncoding.EncodeToString(key))})
 	if err != nil {
 		t.Fatal(err)
 	}

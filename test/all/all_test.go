@@ -45,10 +45,12 @@ func TestAllInOneProcess(t *testing.T) {
 	t.Setenv("S3AM_OIDC_CLIENT_SECRET", oidcissuer.ClientSecret)
 	cmd := cli.NewRoot()
 	// Every way in at once, as a deployment behind a proxy with an OIDC
-	// login and workloads calling with ServiceAccount tokens would have.
+	// login and workloads calling with ServiceAccount tokens would have. The
+	// cookies are Secure, with the __Host- prefix: Chromium treats
+	// http://127.0.0.1 as a secure origin.
 	cmd.SetArgs([]string{"all", "--namespace", "s3am-system", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32",
 		"--oidc-issuer", issuer.URL(), "--oidc-client-id", oidcissuer.ClientID, "--oidc-redirect-url", "http://" + listen + "/auth/callback",
-		"--service-accounts", "--insecure-cookies", "--web-connect-origins", srv.Endpoint,
+		"--service-accounts", "--web-connect-origins", srv.Endpoint,
 		"--metrics-bind-address", "0", "--health-probe-bind-address", "0",
 		"--webhook-port", fmt.Sprint(env.Webhook.LocalServingPort), "--webhook-cert-dir", env.Webhook.LocalServingCertDir,
 		"--zap-log-level", "error"})

@@ -40,6 +40,10 @@ func testBrowserLogin(t *testing.T, base string, issuer *oidcissuer.Issuer) {
 	if got := browser.Eval[string](t, tab, `document.cookie.includes('s3am_session') ? 'readable' : 'hidden'`); got != "hidden" {
 		t.Error("the session cookie is readable by scripts")
 	}
+	// Chromium kept the Secure __Host- cookies over http://127.0.0.1.
+	if got := browser.Eval[string](t, tab, `document.cookie.split('; ').some((c) => c.startsWith('__Host-s3am_csrf=')) ? 'kept' : 'dropped'`); got != "kept" {
+		t.Error("the browser dropped the __Host-s3am_csrf cookie")
+	}
 }
 
 // testBearer calls the API with ID tokens of the issuer, as scripts and
@@ -70,7 +74,16 @@ spec: {connection: minio, bucket: partner-data, prefix: ingest/, permissions: [w
 	if _, err := env.Kubectl(ctx, grant, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	token, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot")
+	// The token must be bound to the server's audience alone: a token the API
+	// server would accept is refused.
+	apiToken, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(t, base+"/api/v1/me", "Bearer "+strings.TrimSpace(apiToken)); code != http.StatusUnauthorized {
+		t.Errorf("/api/v1/me with a ServiceAccount token for the API server's audience: %d %s, want 401", code, body)
+	}
+	token, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "token", "ingest-robot", "--audience", "s3am")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -83,7 +83,8 @@ func startStack(t *testing.T) *stack {
 	})
 
 	served := operator.Serve(t, app.Options{
-		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t)), InsecureCookies: true}},
+		// Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure.
+		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t))}},
 		AdminGroup: adminGroup, AuditJSON: io.Discard, AuditWriter: "browser",
 		WebApp: true, ConnectOrigins: []string{srv.Endpoint},
 		DemoUsers: []webui.DemoUser{

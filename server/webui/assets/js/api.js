@@ -1,5 +1,6 @@
 // The partner API, called with the session cookie. State-changing calls send
-// the CSRF token the server set in the s3am_csrf cookie.
+// the CSRF token the server set in the __Host-s3am_csrf cookie (s3am_csrf on
+// a demo server whose cookies are not Secure).
 
 /** ApiError is a failed call: the HTTP status, the API's reason code and its message. */
 export class ApiError extends Error {
@@ -17,11 +18,13 @@ let unauthorizedHandler = () => {};
 export function onUnauthorized(fn) { unauthorizedHandler = fn; }
 
 function csrfToken() {
+  const tokens = {};
   for (const part of document.cookie.split(';')) {
     const [name, ...rest] = part.trim().split('=');
-    if (name === 's3am_csrf') return decodeURIComponent(rest.join('='));
+    tokens[name] = rest.join('=');
   }
-  return '';
+  const token = tokens['__Host-s3am_csrf'] ?? tokens.s3am_csrf ?? '';
+  return decodeURIComponent(token);
 }
 
 /** query builds "?a=1&b=2", leaving out empty values. */
