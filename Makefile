@@ -61,6 +61,10 @@ test-short: ## Run only the tests that need no external server.
 bench: ## Run the Go benchmarks of the pure packages.
 	go test -run='^$$' -bench=. -benchmem ./internal/...
 
+.PHONY: loadtest
+loadtest: build envtest-assets minio postgres wrk ## Load the partner API with wrk beside a bare handler (SQLite, then PostgreSQL audit) and print the table.
+	go test ./test/load -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 30m
+
 .PHONY: fuzz
 fuzz: ## Fuzz key validation and matching for a minute each.
 	go test -run='^$$' -fuzz=FuzzValidateKey -fuzztime=60s ./internal/keys
@@ -94,6 +98,10 @@ helm: ## Install helm into bin/ (chart lint and render; cached).
 .PHONY: chromium
 chromium: ## Install Debian's chromium for the browser tests (needs root).
 	./hack/apt-install.sh $(S3AM_CHROMIUM) chromium fonts-liberation
+
+.PHONY: wrk
+wrk: ## Install Debian's wrk, the load generator of `make loadtest` (needs root).
+	./hack/apt-install.sh /usr/bin/wrk wrk
 
 .PHONY: postgres
 postgres: ## Install Debian's PostgreSQL server for the audit store tests (needs root).

@@ -81,6 +81,7 @@ func auditFilter(c echo.Context) (audit.Filter, string, error) {
 		Connection: q.Get("connection"),
 		Bucket:     q.Get("bucket"),
 		KeyPrefix:  q.Get("prefix"),
+		RequestID:  q.Get("requestId"),
 		Cursor:     q.Get("cursor"),
 	}
 	var err error

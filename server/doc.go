@@ -22,7 +22,7 @@
 //	POST    /api/v1/multipart/abort     write       discards the upload
 //	POST    /api/v1/downloads           read        presigned GET {connection,bucket,key}
 //	DELETE  /api/v1/objects             delete      server-side delete (?connection=&bucket=&key=)
-//	GET     /api/v1/audit/events        admin group events (?user=&action=&decision=&outcome=&connection=&bucket=&prefix=&from=&to=&cursor=&limit=&order=&format=json|jsonl|csv)
+//	GET     /api/v1/audit/events        admin group events (?user=&action=&decision=&outcome=&connection=&bucket=&prefix=&requestId=&from=&to=&cursor=&limit=&order=&format=json|jsonl|csv)
 //
 // Every request under /api/v1 is handled in the same order: the bucket, key
 // or prefix is validated first (400 with {error, reason}); then the index

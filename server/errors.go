@@ -29,6 +29,7 @@ const (
 	ReasonContentTypeNotAllowed = "ContentTypeNotAllowed"
 	ReasonNotAdmin              = "NotAdmin"
 	ReasonConnectionUnavailable = "ConnectionUnavailable"
+	ReasonGrantsUnavailable     = "GrantsUnavailable"
 )
 
 // apiError is a failure a handler answers with.

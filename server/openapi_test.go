@@ -386,6 +386,7 @@ var bodyContracts = map[string]struct {
 	"POST /api/v1/downloads":          {server.DownloadRequest{}, map[string]any{"200": server.DownloadResponse{}}},
 	"DELETE /api/v1/objects":          {nil, map[string]any{"200": server.DeleteResponse{}}},
 	"GET /api/v1/audit/events":        {nil, map[string]any{"200": server.AuditEventsResponse{}}},
+	"GET /api/v1/access/grants":       {nil, map[string]any{"200": server.AccessGrantsResponse{}}},
 }
 
 func TestOpenAPISchemasMatchGoTypes(t *testing.T) {

@@ -32,8 +32,12 @@ type Options struct {
 	Audit *audit.Recorder
 	// AuditStore answers the admin audit API; nil disables it (404).
 	AuditStore audit.Querier
-	// AdminGroup may query the audit trail; empty means nobody may.
+	// AdminGroup may query the audit trail and review access; empty means
+	// nobody may.
 	AdminGroup string
+	// AccessReview reads every grant with its state for the admin access
+	// review; nil disables it (404).
+	AccessReview AccessReviewSource
 	// Ready reports whether the server can serve (index synced); nil means
 	// always.
 	Ready func() error
@@ -129,6 +133,7 @@ func New(o Options) (*echo.Echo, error) {
 	api.POST("/downloads", s.download)
 	api.DELETE("/objects", s.deleteObject)
 	api.GET("/audit/events", s.auditEvents)
+	api.GET("/access/grants", s.accessGrants)
 	return e, nil
 }
 

@@ -50,7 +50,7 @@ func (q *Query) Validate() error {
 		if q.Bucket == "" {
 			return fmt.Errorf("a path needs a bucket")
 		}
-		if err := validatePath(q.Path); err != nil {
+		if err := ValidatePath(q.Path); err != nil {
 			return err
 		}
 	}
@@ -68,9 +68,10 @@ func (q *Query) Validate() error {
 	return nil
 }
 
-// validatePath checks a folder with keys.ValidatePrefix and a key with
+// ValidatePath checks a folder ("" or ending in "/") with
+// keys.ValidateListPrefix and anything else, an object key, with
 // keys.ValidateKey.
-func validatePath(p string) error {
+func ValidatePath(p string) error {
 	if isFolder(p) {
 		return keys.ValidateListPrefix(p)
 	}

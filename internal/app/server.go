@@ -13,6 +13,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 	"github.com/s3am/s3-access-manager/server/webui"
@@ -87,7 +88,8 @@ func NewServer(ctx context.Context, feed *Feed, o Options) (*Server, error) {
 	opts := server.Options{
 		Index: feed.Index, Objects: s.Connections.Service,
 		Auth: s.Auth.Chain, Audit: s.Recorder, AdminGroup: o.AdminGroup,
-		Registry: o.Registry, Logger: o.Logger, Ready: s.Ready,
+		AccessReview: reviewsource.Reader(feed.Cache),
+		Registry:     o.Registry, Logger: o.Logger, Ready: s.Ready,
 	}
 	if o.AuditStore != nil {
 		opts.AuditStore = o.AuditStore

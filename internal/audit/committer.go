@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +16,7 @@ func (r *Recorder) commitLoop() {
 	var (
 		batch  []*pending
 		events []Event
-		buf    bytes.Buffer
+		buf    []byte
 		timer  *time.Timer
 	)
 	for {
@@ -74,7 +73,7 @@ func (r *Recorder) fill(batch *[]*pending, timer **time.Timer) bool {
 }
 
 // commit stores the batch, writes its JSON lines and answers each Record.
-func (r *Recorder) commit(batch []*pending, events []Event, buf *bytes.Buffer) []Event {
+func (r *Recorder) commit(batch []*pending, events []Event, buf *[]byte) []Event {
 	for _, p := range batch {
 		events = append(events, p.ev)
 	}
@@ -147,16 +146,18 @@ func (r *Recorder) markUnstored(e *Event, storeErr error) {
 }
 
 // writeLines writes events as JSON lines with a single Write, so lines of a
-// batch are never interleaved with other output.
-func (r *Recorder) writeLines(events []Event, buf *bytes.Buffer) error {
-	buf.Reset()
-	enc := newJSONEncoder(buf)
+// batch are never interleaved with other output. buf is reused from batch
+// to batch.
+func (r *Recorder) writeLines(events []Event, buf *[]byte) error {
+	b := (*buf)[:0]
 	for i := range events {
-		if err := enc.Encode(&events[i]); err != nil {
+		var err error
+		if b, err = appendJSONLine(b, &events[i]); err != nil {
 			return fmt.Errorf("JSON line: %w", err)
 		}
 	}
-	if _, err := r.json.Write(buf.Bytes()); err != nil {
+	*buf = b
+	if _, err := r.json.Write(b); err != nil {
 		return fmt.Errorf("JSON lines: %w", err)
 	}
 	return nil

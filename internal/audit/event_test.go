@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
@@ -236,5 +237,40 @@ func TestNormalizeBoundsEveryField(t *testing.T) {
 	ok.Normalize()
 	if ok.Key != key {
 		t.Error("a 1024-byte key was cut")
+	}
+}
+
+// TestJSONLineMatchesEncodingJSON: the hand-written JSON line is byte for
+// byte what encoding/json writes (HTML escaping off), for every ASCII
+// character, line separators, invalid UTF-8, nil and empty groups, and
+// times in other zones or out of JSON's range.
+func TestJSONLineMatchesEncodingJSON(t *testing.T) {
+	var ascii strings.Builder
+	for c := range 0x80 {
+		ascii.WriteByte(byte(c))
+	}
+	odd := []string{"", ascii.String(), "a\u2028b\u2029c", "é ü 日本 🎉 <a&b>", "bad\xff\xfe utf8 \xe2\x82", "\u007f\u0080\u00a0\ufeff"}
+	var events []Event
+	for i, s := range odd {
+		e := sampleEvent()
+		e.Seq, e.Bytes = int64(i)*1e12, -int64(i)
+		e.RequestID, e.User, e.Key, e.Error, e.UserAgent, e.Writer, e.Hash = s, s, s, s, s, s, s
+		e.Groups = []string{s, "g"}
+		events = append(events, e)
+	}
+	nilGroups, noGroups, far, zero := sampleEvent(), sampleEvent(), sampleEvent(), sampleEvent()
+	nilGroups.Groups, noGroups.Groups = nil, []string{}
+	far.Time = time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)
+	zero.Time = time.Time{}
+	events = append(events, nilGroups, noGroups, far, zero)
+	for i := range events {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		wantErr := enc.Encode(&events[i])
+		got, err := appendJSONLine(nil, &events[i])
+		if (err != nil) != (wantErr != nil) || (err == nil && string(got) != want.String()) {
+			t.Errorf("event %d:\n got %q, %v\nwant %q, %v", i, got, err, want.String(), wantErr)
+		}
 	}
 }

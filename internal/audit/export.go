@@ -55,7 +55,8 @@ func Export(ctx context.Context, q Querier, f Filter, format Format, w io.Writer
 }
 
 type encoder struct {
-	json *json.Encoder
+	json io.Writer // FormatJSONL: the lines go here
+	line []byte
 	csv  *csv.Writer
 	row  []string
 }
@@ -64,7 +65,7 @@ func newEncoder(format Format, w io.Writer) *encoder {
 	if format == FormatCSV {
 		return &encoder{csv: csv.NewWriter(w), row: make([]string, len(CSVHeader))}
 	}
-	return &encoder{json: newJSONEncoder(w)}
+	return &encoder{json: w}
 }
 
 func (e *encoder) header() error {
@@ -79,7 +80,11 @@ func (e *encoder) header() error {
 
 func (e *encoder) event(ev *Event) error {
 	if e.json != nil {
-		if err := e.json.Encode(ev); err != nil {
+		var err error
+		if e.line, err = appendJSONLine(e.line[:0], ev); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if _, err := e.json.Write(e.line); err != nil {
 			return fmt.Errorf("export: write: %w", err)
 		}
 		return nil
@@ -136,12 +141,4 @@ func csvText(s string) string {
 		}
 	}
 	return s
-}
-
-// newJSONEncoder writes events as the JSON lines of the Recorder and of
-// FormatJSONL. HTML escaping is off so that keys read as they are.
-func newJSONEncoder(w io.Writer) *json.Encoder {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc
 }

@@ -26,6 +26,11 @@ type Filter struct {
 	// KeyPrefix matches keys starting with it, byte for byte.
 	KeyPrefix string
 	Writer    string
+	// RequestID selects the events of one request: a change the server
+	// makes is recorded before it (outcome pending) and again with its
+	// outcome, under the same request ID. No index serves it alone: on a
+	// large store, bound the time too.
+	RequestID string
 	// From (inclusive) and To (exclusive) bound Time; zero means unbounded.
 	// Stored times have microsecond precision.
 	From, To time.Time
@@ -84,6 +89,7 @@ func (f *Filter) Matches(e *Event) bool {
 		(f.Bucket == "" || e.Bucket == f.Bucket) &&
 		(f.KeyPrefix == "" || len(e.Key) >= len(f.KeyPrefix) && e.Key[:len(f.KeyPrefix)] == f.KeyPrefix) &&
 		(f.Writer == "" || e.Writer == f.Writer) &&
+		(f.RequestID == "" || e.RequestID == f.RequestID) &&
 		(f.From.IsZero() || t >= CeilMicro(f.From)) &&
 		(f.To.IsZero() || t < CeilMicro(f.To))
 }

@@ -24,53 +24,54 @@ func (ix *Index) Decide(p grant.Principal, perm grant.Permission, connection, bu
 // snapshot: the caller needs no second look-up, which a grant change in
 // between could answer differently. The limits are zero when it denies.
 func (ix *Index) DecideUpload(p grant.Principal, connection, bucket, key string) (Decision, UploadLimits) {
-	d, r := ix.cur.Load().decide(p, grant.Write, connection, bucket, key)
-	if r == nil {
+	d, by := ix.cur.Load().decide(p, grant.Write, connection, bucket, key)
+	if by.recs == nil {
 		return d, UploadLimits{}
 	}
-	return d, r.limits
+	return d, by.r().limits
 }
 
-// decide is Decide on s; it also returns the allowing grant's record.
-func (s *snapshot) decide(p grant.Principal, perm grant.Permission, connection, bucket, key string) (Decision, *record) {
+// decide is Decide on s; it also returns the allowing grant, if any.
+func (s *snapshot) decide(p grant.Principal, perm grant.Permission, connection, bucket, key string) (Decision, decider) {
 	if !s.synced {
-		return Decision{Reason: ReasonNotSynced}, nil
+		return Decision{Reason: ReasonNotSynced}, decider{}
 	}
 	if err := keys.ValidateKey(key); err != nil {
 		d := Decision{Reason: ReasonInvalidKey}
 		d.KeyReason, d.Detail = keyRefusal(err)
-		return d, nil
+		return d, decider{}
 	}
 	if !validPermission(perm) {
-		return Decision{Reason: ReasonInvalidPermission}, nil
+		return Decision{Reason: ReasonInvalidPermission}, decider{}
 	}
 	cs, r := s.readyConnection(connection)
 	if r != "" {
-		return Decision{Reason: r}, nil
+		return Decision{Reason: r}, decider{}
 	}
-	m := s.match(p, cs.buckets[bucket], key, perm)
+	m := s.match(p, cs, bucket, key, perm)
 	switch {
-	case m.allow.r != nil:
-		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}, m.allow.r
-	case m.cover.r != nil:
-		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}, nil
+	case m.allow.recs != nil:
+		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}, m.allow
+	case m.cover.recs != nil:
+		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}, decider{}
 	}
-	return Decision{Reason: ReasonNoGrant}, nil
+	return Decision{Reason: ReasonNoGrant}, decider{}
 }
 
-// match offers path to the prefix sets of p's user and of each of its groups
-// in bt. Empty names never match: they cannot be grant subjects.
-func (s *snapshot) match(p grant.Principal, bt *bucketTable, path string, perm grant.Permission) match {
+// match offers path to the roots of p's user and of each of its groups in
+// bucket of cs.
+func (s *snapshot) match(p grant.Principal, cs *connState, bucket, path string, perm grant.Permission) match {
 	var m match
-	if bt == nil {
+	loc, ok := cs.buckets[bucket]
+	if !ok {
 		return m
 	}
-	if p.User != "" {
-		m.consider(s.set(bt, userNames, p.User), path, perm)
-	}
-	for _, g := range p.Groups {
-		if g != "" {
-			m.consider(s.set(bt, groupNames, g), path, perm)
+	var refs [8]subjectRef
+	for from := 0; from <= len(p.Groups); {
+		var n int
+		n, from = s.principalRefs(p, loc, from, &refs)
+		for _, ref := range refs[:n] {
+			m.considerBlock(ref.sh, ref.block, path, perm)
 		}
 	}
 	return m

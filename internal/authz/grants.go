@@ -29,23 +29,3 @@ func (ix *Index) GrantsOf(p grant.Principal) []grant.Grant {
 	}
 	return out
 }
-
-// eachSet calls fn with every prefix set of p's user and groups, with its
-// location.
-func (s *snapshot) eachSet(p grant.Principal, fn func(location, *prefixSet)) {
-	visit := func(subj grant.Subject) {
-		for _, loc := range s.subjectLocations[s.hash(subj.Name)%subjectShards][subj] {
-			if ps := s.set(s.bucket(loc), kindIndex(subj.Kind), subj.Name); ps != nil {
-				fn(loc, ps)
-			}
-		}
-	}
-	if p.User != "" {
-		visit(grant.Subject{Kind: grant.User, Name: p.User})
-	}
-	for _, g := range p.Groups {
-		if g != "" {
-			visit(grant.Subject{Kind: grant.Group, Name: g})
-		}
-	}
-}

@@ -27,14 +27,23 @@ type Index struct {
 	members map[memberKey][]*record
 	// locations lists, for each subject, the buckets it holds grants in.
 	locations map[grant.Subject]map[location]struct{}
+	// sets are the current prefix sets, per subject and location.
+	sets map[memberKey]*prefixSet
+	// locIDs and locs number the locations since the last Replace.
+	locIDs map[location]uint32
+	locs   []location
+	// shardNames lists the subjects of each shard.
+	shardNames map[shardKey]map[string]struct{}
+	// seed is every snapshot's: it places names in shards.
+	seed maphash.Seed
 }
 
 // New returns an empty, unsynced index: it denies everything with
 // ReasonNotSynced until MarkSynced.
 func New() *Index {
-	ix := &Index{}
+	ix := &Index{seed: maphash.MakeSeed()}
 	ix.reset()
-	ix.cur.Store(&snapshot{seed: maphash.MakeSeed()})
+	ix.cur.Store(&snapshot{seed: ix.seed})
 	return ix
 }
 
@@ -42,6 +51,10 @@ func (ix *Index) reset() {
 	ix.grants = map[grantKey]*record{}
 	ix.members = map[memberKey][]*record{}
 	ix.locations = map[grant.Subject]map[location]struct{}{}
+	ix.sets = map[memberKey]*prefixSet{}
+	ix.locIDs = map[location]uint32{}
+	ix.locs = nil
+	ix.shardNames = map[shardKey]map[string]struct{}{}
 }
 
 // Replace rebuilds the index from grants, which the caller has filtered to
@@ -67,7 +80,7 @@ func (ix *Index) Replace(grants []grant.Grant) error {
 	}
 	// Start from a snapshot with the connection states and no grants.
 	old := ix.cur.Load()
-	base := &snapshot{synced: old.synced, seed: old.seed, conns: map[string]*connState{}}
+	base := &snapshot{synced: old.synced, seed: ix.seed, conns: map[string]*connState{}}
 	for name, cs := range old.conns {
 		if cs.known {
 			base.conns[name] = &connState{known: true, ready: cs.ready}
@@ -183,6 +196,11 @@ func (ix *Index) link(gk grantKey, r *record, touched map[memberKey]struct{}) {
 		if len(ix.members[mk]) == 0 {
 			if ix.locations[s] == nil {
 				ix.locations[s] = map[location]struct{}{}
+				sk := ix.shardOf(s)
+				if ix.shardNames[sk] == nil {
+					ix.shardNames[sk] = map[string]struct{}{}
+				}
+				ix.shardNames[sk][s.Name] = struct{}{}
 			}
 			ix.locations[s][loc] = struct{}{}
 		}
@@ -206,6 +224,11 @@ func (ix *Index) unlink(gk grantKey, r *record, touched map[memberKey]struct{}) 
 			delete(ix.locations[s], loc)
 			if len(ix.locations[s]) == 0 {
 				delete(ix.locations, s)
+				sk := ix.shardOf(s)
+				delete(ix.shardNames[sk], s.Name)
+				if len(ix.shardNames[sk]) == 0 {
+					delete(ix.shardNames, sk)
+				}
 			}
 		}
 		if touched != nil {
@@ -215,22 +238,56 @@ func (ix *Index) unlink(gk grantKey, r *record, touched map[memberKey]struct{}) 
 }
 
 // build returns base with the prefix sets in touched rebuilt from the
-// writer's tables, sharing every other part of base.
+// writer's tables, and the shards of their subjects re-laid, sharing every
+// other part of base.
 func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot {
 	e := newEditor(base)
-	sets := make(map[memberKey]*prefixSet, len(touched))
-	subjects := map[grant.Subject]struct{}{}
+	shards := map[shardKey]struct{}{}
 	for mk := range touched {
-		sets[mk] = newPrefixSet(mk.subject.Name, ix.members[mk])
-		subjects[mk.subject] = struct{}{}
+		if ps := newPrefixSet(mk.subject.Name, ix.members[mk]); ps != nil {
+			ix.sets[mk] = ps
+			if _, ok := ix.locIDs[mk.loc]; !ok {
+				id := uint32(len(ix.locs))
+				ix.locIDs[mk.loc] = id
+				ix.locs = append(ix.locs, mk.loc)
+				e.setLocation(mk.loc, id)
+			}
+		} else {
+			delete(ix.sets, mk)
+		}
+		shards[ix.shardOf(mk.subject)] = struct{}{}
 	}
-	e.setPrefixSets(sets)
-	for s := range subjects {
-		e.setSubjectLocations(s, sortedLocations(ix.locations[s]))
+	for sk := range shards {
+		e.setShard(sk, ix.buildShard(sk))
 	}
 	next := e.finish()
+	next.locs = ix.locs
 	next.grantCount = len(ix.grants)
 	return next
+}
+
+// shardOf returns the shard that holds s.
+func (ix *Index) shardOf(s grant.Subject) shardKey {
+	return shardKey{kindIndex(s.Kind), maphash.String(ix.seed, s.Name) & (subjectShards - 1)}
+}
+
+// buildShard lays out the shard sk from the writer's tables.
+func (ix *Index) buildShard(sk shardKey) *subjectShard {
+	names := sortedNames(ix.shardNames[sk])
+	subjects := make([]shardSubject, 0, len(names))
+	for _, name := range names {
+		subj := grant.Subject{Kind: grant.User, Name: name}
+		if sk.kind == groupNames {
+			subj.Kind = grant.Group
+		}
+		locs := sortedLocations(ix.locations[subj])
+		ss := shardSubject{hash: maphash.String(ix.seed, name), name: name, locs: make([]shardLoc, len(locs))}
+		for i, loc := range locs {
+			ss.locs[i] = shardLoc{id: ix.locIDs[loc], set: ix.sets[memberKey{subj, loc}]}
+		}
+		subjects = append(subjects, ss)
+	}
+	return newSubjectShard(subjects)
 }
 
 // removeRecord removes r from rs, which holds it once, without keeping order.

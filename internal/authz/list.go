@@ -31,19 +31,18 @@ func (ix *Index) CanList(p grant.Principal, connection, bucket, prefix string) L
 	if r != "" {
 		return ListDecision{Reason: r}
 	}
-	bt := cs.buckets[bucket]
-	m := s.match(p, bt, prefix, grant.List)
-	if m.allow.r != nil {
+	m := s.match(p, cs, bucket, prefix, grant.List)
+	if m.allow.recs != nil {
 		return ListDecision{Allowed: true, Mode: ListFull, Reason: ReasonAllowed, Grant: m.allow.id}
 	}
-	folders, unlisted := s.breadcrumbs(p, bt, prefix)
+	folders, unlisted := s.breadcrumbs(p, cs, bucket, prefix)
 	if len(folders) > 0 {
 		return ListDecision{Allowed: true, Mode: ListBreadcrumb, Reason: ReasonAllowed, Folders: folders}
 	}
 	switch {
-	case m.cover.r != nil:
+	case m.cover.recs != nil:
 		return ListDecision{Reason: ReasonPermissionMissing, Grant: m.cover.id}
-	case unlisted.r != nil:
+	case unlisted.recs != nil:
 		return ListDecision{Reason: ReasonPermissionMissing, Grant: unlisted.id}
 	}
 	return ListDecision{Reason: ReasonNoGrant}
@@ -52,7 +51,7 @@ func (ix *Index) CanList(p grant.Principal, connection, bucket, prefix string) L
 // breadcrumbs returns the sorted child folders of prefix that lead to p's list
 // grant roots below it, and, when there are none, the best grant rooted below
 // prefix without list permission (so the denial can name it).
-func (s *snapshot) breadcrumbs(p grant.Principal, bt *bucketTable, prefix string) (folders []string, unlisted decider) {
+func (s *snapshot) breadcrumbs(p grant.Principal, cs *connState, bucket, prefix string) (folders []string, unlisted decider) {
 	unlistedLen := 0
 	visit := func(rt *root) {
 		if !rt.permissions.Has(grant.List) {
@@ -67,13 +66,8 @@ func (s *snapshot) breadcrumbs(p grant.Principal, bt *bucketTable, prefix string
 			folders = append(folders, child)
 		}
 	}
-	if p.User != "" {
-		s.set(bt, userNames, p.User).below(prefix, visit)
-	}
-	for _, g := range p.Groups {
-		if g != "" {
-			s.set(bt, groupNames, g).below(prefix, visit)
-		}
+	if loc, ok := cs.buckets[bucket]; ok {
+		s.eachSubject(p, loc, func(ref subjectRef) { ref.sh.set(ref.block).below(prefix, visit) })
 	}
 	slices.Sort(folders)
 	return slices.Compact(folders), unlisted

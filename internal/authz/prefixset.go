@@ -55,10 +55,21 @@ type root struct {
 	grants []*record
 }
 
-// decider is a grant that decides, with its id at hand.
+// decider is a grant that decides, with its id at hand: recs[i] is its
+// record, which only a tie between equally long roots, or a caller wanting
+// the grant's upload limits, reads. The zero decider is none.
 type decider struct {
-	id string
-	r  *record
+	id   string
+	recs []*record
+	i    uint32
+}
+
+// r returns the decider's record.
+func (d decider) r() *record { return d.recs[d.i] }
+
+// allDeciders returns first, then deciders.
+func (rt *root) allDeciders() [5]decider {
+	return [5]decider{rt.first, rt.deciders[0], rt.deciders[1], rt.deciders[2], rt.deciders[3]}
 }
 
 // newPrefixSet builds the set of the given grants of the named subject, or
@@ -105,12 +116,12 @@ func newPrefixSet(name string, records []*record) *prefixSet {
 		n := len(run[0].prefix)
 		rt.prefix, at = text[at:at+n], at+n
 		rt.grants = run
-		rt.first = decider{id: run[0].id, r: run[0]}
-		for _, r := range run {
+		rt.first = decider{id: run[0].id, recs: run, i: 0}
+		for i, r := range run {
 			rt.permissions |= r.permissions
 			for bit, perm := range grant.AllPermissions {
-				if rt.deciders[bit].r == nil && r.permissions.Has(perm) {
-					rt.deciders[bit] = decider{id: r.id, r: r}
+				if rt.deciders[bit].recs == nil && r.permissions.Has(perm) {
+					rt.deciders[bit] = decider{id: r.id, recs: run, i: uint32(i)}
 				}
 			}
 		}
@@ -147,7 +158,7 @@ type match struct {
 // better reports whether d rooted at n bytes beats cur rooted at curLen: the
 // longer root wins, then the smaller namespace/name.
 func better(d decider, n int, cur decider, curLen int) bool {
-	return cur.r == nil || n > curLen || n == curLen && d.r.less(cur.r)
+	return cur.recs == nil || n > curLen || n == curLen && d.r().less(cur.r())
 }
 
 // consider offers the roots of ps that cover path, longest first, and stops
@@ -173,6 +184,44 @@ func (m *match) consider(ps *prefixSet, path string, perm grant.Permission) {
 			return
 		}
 	}
+}
+
+// considerBlock offers the roots of block b of sh, as consider does for its
+// prefix set.
+func (m *match) considerBlock(sh *subjectShard, b uint32, path string, perm grant.Permission) {
+	n := sh.u32(b + 8)
+	if n == largeSet {
+		m.consider(sh.set(b), path, perm)
+		return
+	}
+	r := b + blockHeader + sh.u32(b)
+	deciders := r + n*rootEntrySize
+	for range n {
+		off, size := sh.u32(r), sh.u32(r+4)
+		if keys.Covers(sh.arena[off:off+size], path) && m.offerEntry(sh, r, deciders, int(size), perm) {
+			return
+		}
+		r += rootEntrySize
+	}
+}
+
+// offerEntry is offer for the root entry r of sh, rooted at n bytes, whose
+// block's deciders start at deciders.
+func (m *match) offerEntry(sh *subjectShard, r, deciders uint32, n int, perm grant.Permission) bool {
+	ds := sh.arena[r+12 : r+17]
+	if m.cover.recs == nil || n >= m.coverLen {
+		if first := sh.decider(deciders, ds[0]); better(first, n, m.cover, m.coverLen) {
+			m.cover, m.coverLen = first, n
+		}
+	}
+	if !grant.Permissions(sh.u32(r + 8)).Has(perm) {
+		return false
+	}
+	d := sh.decider(deciders, ds[1+bits.TrailingZeros8(uint8(perm))&3])
+	if better(d, n, m.allow, m.allowLen) {
+		m.allow, m.allowLen = d, n
+	}
+	return true
 }
 
 // offer records a covering root and reports whether it gives perm.

@@ -14,6 +14,12 @@ type memberKey struct {
 	loc     location
 }
 
+// shardKey names one subject shard of a snapshot.
+type shardKey struct {
+	kind  int
+	shard uint64
+}
+
 // editor builds the next snapshot from the current one, copying each part
 // the first time it changes and sharing everything else. It is used by one
 // writer, under Index.mu, and discarded after publishing.
@@ -21,11 +27,10 @@ type editor struct {
 	next *snapshot
 	// The sets below hold the parts already copied into next, which the
 	// editor may therefore write.
-	conns        bool
-	connStates   map[string]*connState
-	bucketMaps   map[string]bool
-	buckets      map[location]*bucketTable
-	subjectShard [subjectShards]bool
+	conns      bool
+	connStates map[string]*connState
+	bucketMaps map[string]bool
+	groups     map[shardKey]bool
 }
 
 func newEditor(cur *snapshot) *editor {
@@ -34,7 +39,7 @@ func newEditor(cur *snapshot) *editor {
 		next:       &next,
 		connStates: map[string]*connState{},
 		bucketMaps: map[string]bool{},
-		buckets:    map[location]*bucketTable{},
+		groups:     map[shardKey]bool{},
 	}
 }
 
@@ -59,17 +64,17 @@ func (e *editor) conn(name string) *connState {
 	return cs
 }
 
-// bucketsOf returns the writable bucket map of the named connection.
-func (e *editor) bucketsOf(name string) map[string]*bucketTable {
-	cs := e.conn(name)
-	if !e.bucketMaps[name] {
-		e.bucketMaps[name] = true
+// setLocation records the id of a location.
+func (e *editor) setLocation(loc location, id uint32) {
+	cs := e.conn(loc.connection)
+	if !e.bucketMaps[loc.connection] {
+		e.bucketMaps[loc.connection] = true
 		cs.buckets = maps.Clone(cs.buckets)
 		if cs.buckets == nil {
-			cs.buckets = map[string]*bucketTable{}
+			cs.buckets = map[string]uint32{}
 		}
 	}
-	return cs.buckets
+	cs.buckets[loc.bucket] = id
 }
 
 // setConnection records a connection's readiness; known=false forgets it.
@@ -79,89 +84,24 @@ func (e *editor) setConnection(name string, known, ready bool) {
 	e.dropIfEmpty(name, cs)
 }
 
-// tableKey names one nameTable: a shard of one kind of subject in a bucket.
-type tableKey struct {
-	loc   location
-	kind  int
-	shard uint64
+// setShard replaces one subject shard (nil empties it).
+func (e *editor) setShard(k shardKey, sh *subjectShard) {
+	gk := shardKey{k.kind, k.shard / shardsPerGroup}
+	g := e.next.subjects[gk.kind][gk.shard]
+	if !e.groups[gk] {
+		e.groups[gk] = true
+		copied := &shardGroup{}
+		if g != nil {
+			*copied = *g
+		}
+		g = copied
+		e.next.subjects[gk.kind][gk.shard] = g
+	}
+	g[k.shard%shardsPerGroup] = sh
 }
 
-// setPrefixSets replaces (nil removes) the prefix set of every key in sets,
-// rebuilding each name table it touches once.
-func (e *editor) setPrefixSets(sets map[memberKey]*prefixSet) {
-	type change struct {
-		hash uint64
-		set  *prefixSet
-	}
-	changes := map[tableKey]map[string]change{}
-	for mk, ps := range sets {
-		h := e.next.hash(mk.subject.Name)
-		tk := tableKey{mk.loc, kindIndex(mk.subject.Kind), h % nameShards}
-		if changes[tk] == nil {
-			changes[tk] = map[string]change{}
-		}
-		changes[tk][mk.subject.Name] = change{h, ps}
-	}
-	for tk, byName := range changes {
-		bt := e.bucket(tk.loc)
-		t := &bt.names[tk.kind][tk.shard]
-		entries := make([]slot, 0, len(*t)/2+len(byName))
-		for _, s := range *t {
-			if s.set == nil {
-				continue
-			}
-			if _, changed := byName[s.set.name]; !changed {
-				entries = append(entries, s)
-			}
-		}
-		for _, c := range byName {
-			if c.set != nil {
-				entries = append(entries, slot{hash: c.hash, set: c.set})
-			}
-		}
-		*t = newNameTable(entries)
-	}
-}
-
-// bucket returns a writable copy of the table of loc, creating it.
-func (e *editor) bucket(loc location) *bucketTable {
-	if bt := e.buckets[loc]; bt != nil {
-		return bt
-	}
-	buckets := e.bucketsOf(loc.connection)
-	bt := &bucketTable{}
-	if old := buckets[loc.bucket]; old != nil {
-		*bt = *old
-	}
-	buckets[loc.bucket] = bt
-	e.buckets[loc] = bt
-	return bt
-}
-
-// setSubjectLocations replaces the Roots index entry of subj.
-func (e *editor) setSubjectLocations(subj grant.Subject, locs []location) {
-	si := e.next.hash(subj.Name) % subjectShards
-	if !e.subjectShard[si] {
-		e.subjectShard[si] = true
-		e.next.subjectLocations[si] = maps.Clone(e.next.subjectLocations[si])
-		if e.next.subjectLocations[si] == nil {
-			e.next.subjectLocations[si] = map[grant.Subject][]location{}
-		}
-	}
-	if len(locs) == 0 {
-		delete(e.next.subjectLocations[si], subj)
-	} else {
-		e.next.subjectLocations[si][subj] = locs
-	}
-}
-
-// finish drops emptied tables and returns the snapshot to publish.
+// finish returns the snapshot to publish.
 func (e *editor) finish() *snapshot {
-	for loc, bt := range e.buckets {
-		if bt.empty() {
-			delete(e.connStates[loc.connection].buckets, loc.bucket)
-		}
-	}
 	for name, cs := range e.connStates {
 		e.dropIfEmpty(name, cs)
 	}
@@ -185,16 +125,4 @@ func sortedLocations(m map[location]struct{}) []location {
 		return cmp.Or(cmp.Compare(a.connection, b.connection), cmp.Compare(a.bucket, b.bucket))
 	})
 	return locs
-}
-
-// empty reports whether bt holds no subject.
-func (bt *bucketTable) empty() bool {
-	for kind := range bt.names {
-		for _, t := range bt.names[kind] {
-			if len(t) > 0 {
-				return false
-			}
-		}
-	}
-	return true
 }

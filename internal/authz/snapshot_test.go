@@ -2,7 +2,8 @@ package authz
 
 import (
 	"fmt"
-	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
@@ -26,7 +27,7 @@ func TestPublishedSnapshotsNeverChange(t *testing.T) {
 		if r != "" {
 			t.Fatalf("old snapshot's connection changed: %s", r)
 		}
-		return old.match(alice, cs.buckets["data"], "a/x", grant.Read)
+		return old.match(alice, cs, "data", "a/x", grant.Read)
 	}
 	before := decide()
 
@@ -46,10 +47,12 @@ func TestPublishedSnapshotsNeverChange(t *testing.T) {
 	}
 
 	after := decide()
-	if after != before || after.allow.r == nil || after.allow.id != "ns/g" || after.allow.r.prefix != "a/" {
+	if !sameMatch(after, before) || after.allow.recs == nil || after.allow.id != "ns/g" || after.allow.r().prefix != "a/" {
 		t.Fatalf("old snapshot changed: before %+v, after %+v", before, after)
 	}
-	if old.grantCount != 1 || len(old.subjectLocations[old.hash("alice")%subjectShards][grant.Subject{Kind: grant.User, Name: "alice"}]) != 1 {
+	locs := 0
+	old.eachSet(alice, func(location, *prefixSet) { locs++ })
+	if old.grantCount != 1 || locs != 1 {
 		t.Fatal("old snapshot's count or subject index changed")
 	}
 	if ix.cur.Load() == old {
@@ -75,37 +78,34 @@ func TestUpsertSharesUntouchedParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := ix.cur.Load()
-	oldBT, nextBT := old.bucket(location{"c", "bkt"}), next.bucket(location{"c", "bkt"})
-	copiedBucket, copiedSubject := 0, 0
-	for kind := range oldBT.names {
-		for i := range nameShards {
-			if !sameSlice(oldBT.names[kind][i], nextBT.names[kind][i]) {
-				copiedBucket++
+	copied := 0
+	for kind := range old.subjects {
+		for i := range subjectShards {
+			if old.shard(kind, uint64(i)) != next.shard(kind, uint64(i)) {
+				copied++
 			}
 		}
 	}
-	for i := range subjectShards {
-		if !sameMap(old.subjectLocations[i], next.subjectLocations[i]) {
-			copiedSubject++
-		}
+	if copied != 1 {
+		t.Fatalf("one new subject copied %d subject shards, want 1", copied)
 	}
-	if copiedBucket != 1 || copiedSubject != 1 {
-		t.Fatalf("one new subject copied %d bucket shards and %d subject shards, want 1 and 1", copiedBucket, copiedSubject)
+	p := grant.Principal{Groups: []string{"new-group"}}
+	found := func(s *snapshot) (n int) {
+		s.eachSet(p, func(location, *prefixSet) { n++ })
+		return n
 	}
-	if old.set(oldBT, groupNames, "new-group") != nil || next.set(nextBT, groupNames, "new-group") == nil {
+	if found(old) != 0 || found(next) != 1 {
 		t.Fatal("the new subject is not exactly in the new snapshot")
 	}
 }
 
-// sameSlice reports whether a and b share their backing array (or are both
-// empty).
-func sameSlice(a, b nameTable) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// sameMap reports whether a and b are the same map object, not just equal.
-func sameMap(a, b any) bool {
-	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+// sameMatch reports whether two matches chose the same grants at the same
+// lengths.
+func sameMatch(a, b match) bool {
+	same := func(x, y decider) bool {
+		return x.id == y.id && (x.recs == nil) == (y.recs == nil) && (x.recs == nil || x.r() == y.r())
+	}
+	return same(a.allow, b.allow) && a.allowLen == b.allowLen && same(a.cover, b.cover) && a.coverLen == b.coverLen
 }
 
 // TestLargePrefixSetsMatchLikeSmallOnes crosses linearMax and checks that the
@@ -132,7 +132,7 @@ func TestLargePrefixSetsMatchLikeSmallOnes(t *testing.T) {
 				}
 				var got match
 				got.consider(large, key, perm)
-				if got != want {
+				if !sameMatch(got, want) {
 					t.Fatalf("%s %v: indexed %+v, scanned %+v", key, perm, got, want)
 				}
 			}
@@ -140,39 +140,64 @@ func TestLargePrefixSetsMatchLikeSmallOnes(t *testing.T) {
 	}
 }
 
-// TestNameTable checks lookups, including names whose hashes collide in
-// full, which the table must tell apart by name.
-func TestNameTable(t *testing.T) {
+// TestSubjectShard checks lookups, including names whose hashes collide in
+// full, which the shard must tell apart by name, and that a location's
+// encoded roots match like its prefix set.
+func TestSubjectShard(t *testing.T) {
 	hashOf := func(i int) uint64 {
 		if i%3 == 0 {
 			return 42 // every third name shares one hash: the worst case for probing
 		}
-		return uint64(i) << nameShardBits
+		return uint64(i)<<subjectShardBits | uint64(i)<<40
 	}
-	var entries []slot
-	for i := range 100 {
-		entries = append(entries, slot{hash: hashOf(i), set: &prefixSet{name: fmt.Sprintf("n%d", i)}})
-	}
-	tbl := newNameTable(entries)
-	if len(tbl) < 200 || len(tbl)&(len(tbl)-1) != 0 {
-		t.Fatalf("%d slots for 100 names; want a power of two, at most half full", len(tbl))
-	}
+	var subjects []shardSubject
 	for i := range 100 {
 		name := fmt.Sprintf("n%d", i)
-		if got := tbl.get(hashOf(i), name); got == nil || got.name != name {
-			t.Fatalf("get(%s) = %v", name, got)
+		var records []*record
+		for j := range 1 + i%(linearMax+3) {
+			records = append(records, &record{namespace: "ns", name: fmt.Sprintf("%s-g%d", name, j), id: fmt.Sprintf("ns/%s-g%d", name, j),
+				prefix: fmt.Sprintf("p%d/", j%5) + strings.Repeat("d/", j%3), permissions: grant.Permissions(1 + (i+j)%15)})
 		}
-		if got := tbl.get(hashOf(i), name+"x"); got != nil {
-			t.Fatalf("get(%sx) = %v", name, got)
+		subjects = append(subjects, shardSubject{hash: hashOf(i), name: name,
+			locs: []shardLoc{{id: 7, set: newPrefixSet(name, records)}, {id: 3, set: newPrefixSet(name, records[:1])}}})
+	}
+	sh := newSubjectShard(subjects)
+	if len(sh.table) < 400 || len(sh.table)&(len(sh.table)-1) != 0 {
+		t.Fatalf("%d slots for 200 blocks; want a power of two, at most half full", len(sh.table))
+	}
+	for i, subj := range subjects {
+		if !slices.Equal(sh.locs[subj.name], []uint32{3, 7}) {
+			t.Fatalf("%s: locations %v", subj.name, sh.locs[subj.name])
+		}
+		if _, ok := sh.find(hashOf(i), subj.name, 5); ok {
+			t.Fatalf("%s: location 5 found", subj.name)
+		}
+		for _, l := range subj.locs {
+			b, ok := sh.find(hashOf(i), subj.name, l.id)
+			if !ok || sh.arena[b+blockHeader:b+blockHeader+sh.u32(b)] != subj.name || sh.set(b) != l.set {
+				t.Fatalf("find(%s, %d) = %d, %v", subj.name, l.id, b, ok)
+			}
+			if _, ok := sh.find(hashOf(i), subj.name+"x", l.id); ok {
+				t.Fatalf("find(%sx) found it", subj.name)
+			}
+			for _, key := range []string{"p0/x", "p1/d/x", "p2/d/d/x", "p3/d/d/d/x", "p4/", "q/x"} {
+				for _, perm := range grant.AllPermissions {
+					var want, got match
+					want.consider(l.set, key, perm)
+					got.considerBlock(sh, b, key, perm)
+					if !sameMatch(got, want) {
+						t.Fatalf("%s %s %v: encoded %+v, set %+v", subj.name, key, perm, got, want)
+					}
+				}
+			}
 		}
 	}
-	n := 0
-	tbl.each(func(*prefixSet) { n++ })
-	if n != 100 {
-		t.Fatalf("each visited %d sets", n)
+	var none *subjectShard
+	if newSubjectShard(nil) != nil {
+		t.Fatal("the empty shard is not nil")
 	}
-	if newNameTable(nil) != nil || nameTable(nil).get(1, "x") != nil {
-		t.Fatal("the empty table is not nil or finds something")
+	if _, ok := none.find(1, "x", 0); ok {
+		t.Fatal("the nil shard finds something")
 	}
 }
 
@@ -211,8 +236,10 @@ func TestManyNamesInOneBucket(t *testing.T) {
 	}
 	check(n, func(i int) bool { return i%2 == 1 })
 	names := 0
-	for _, t := range ix.cur.Load().bucket(location{"c", "bkt"}).names[groupNames] {
-		t.each(func(*prefixSet) { names++ })
+	for i := range subjectShards {
+		if sh := ix.cur.Load().shard(groupNames, uint64(i)); sh != nil {
+			names += len(sh.locs)
+		}
 	}
 	if names != n/2 {
 		t.Fatalf("%d names after deleting half, want %d", names, n/2)

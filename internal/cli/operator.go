@@ -37,6 +37,7 @@ type leaderElectionTiming struct {
 type operatorOptions struct {
 	namespace      string
 	metricsAddr    string
+	pprofAddr      string
 	probeAddr      string
 	leaderElect    bool
 	leaderElection leaderElectionTiming
@@ -77,6 +78,7 @@ func (o *operatorOptions) bindFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.namespace, "namespace", envOr("POD_NAMESPACE", "s3am-system"), "the operator's namespace: it may grant anything, and holds the leader lease and policy ConfigMaps")
 	f.StringVar(&o.metricsAddr, "metrics-bind-address", ":9090", "address of the controllers' Prometheus metrics endpoint; 0 disables it")
 	f.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz")
+	f.StringVar(&o.pprofAddr, "pprof-bind-address", "0", "address of Go's /debug/pprof profiles (e.g. 127.0.0.1:6060, for `make loadtest`); 0 disables them")
 	f.IntVar(&o.expiryWarningDays, "expiry-warning-days", 14, "days before a grant's validUntil when it turns ExpiringSoon with a Warning Event; 0 turns the warning off")
 	f.BoolVar(&o.leaderElect, "leader-elect", true, "elect a leader so that only one replica writes")
 	f.DurationVar(&o.leaderElection.leaseDuration, "leader-elect-lease-duration", 15*time.Second, "how long standbys wait after the leader's last renewal before taking over")
@@ -107,6 +109,7 @@ func (o *operatorOptions) manager() (ctrl.Manager, error) {
 		Scheme:                  scheme,
 		Metrics:                 metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:  o.probeAddr,
+		PprofBindAddress:        o.pprofAddr,
 		LeaderElection:          o.leaderElect,
 		LeaderElectionID:        "s3am-operator.s3am.io",
 		LeaderElectionNamespace: o.namespace,

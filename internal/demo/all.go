@@ -30,7 +30,7 @@ type allProcess struct {
 
 // allArgs are the flags of the demo's `s3am all`.
 func allArgs(o Options, hooks envtest.WebhookInstallOptions, dir, usersFile string, m *minioServer) []string {
-	return []string{"all",
+	return append([]string{"all",
 		"--namespace", OperatorNamespace,
 		"--listen", o.Listen,
 		// Demo users are picked on the login page (a session cookie) or,
@@ -40,14 +40,23 @@ func allArgs(o Options, hooks envtest.WebhookInstallOptions, dir, usersFile stri
 		"--demo-users-file", usersFile,
 		"--web-connect-origins", m.Endpoint,
 		"--admin-group", AdminGroup,
-		"--audit-sqlite", filepath.Join(dir, "audit.db"),
 		"--audit-writer", "demo",
 		"--webhook-port", strconv.Itoa(hooks.LocalServingPort),
 		"--webhook-cert-dir", hooks.LocalServingCertDir,
 		"--metrics-bind-address", "0",
 		"--health-probe-bind-address", "0",
 		"--zap-log-level", "error",
+	}, append(auditStore(o, dir), o.Args...)...)
+}
+
+// auditStore is the flag choosing the audit store: SQLite in dir, or the
+// PostgreSQL database of o.AuditPostgresDSN (whose DSN, a secret, is passed
+// in the environment).
+func auditStore(o Options, dir string) []string {
+	if o.AuditPostgresDSN != "" {
+		return []string{"--audit-postgres"}
 	}
+	return []string{"--audit-sqlite", filepath.Join(dir, "audit.db")}
 }
 
 // startAll runs `s3am all` from o.Binary against the control plane and
@@ -66,6 +75,9 @@ func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconf
 	}
 	cmd := exec.Command(o.Binary, allArgs(o, env.WebhookInstallOptions, dir, usersFile, m)...)
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
+	if o.AuditPostgresDSN != "" {
+		cmd.Env = append(cmd.Env, "S3AM_AUDIT_POSTGRES_DSN="+o.AuditPostgresDSN)
+	}
 	cmd.Stdout, cmd.Stderr = o.Logs, o.Logs
 	// Wait must not hang on a grandchild holding o.Logs' pipe.
 	cmd.WaitDelay = allStopGrace

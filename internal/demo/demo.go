@@ -42,6 +42,11 @@ type Options struct {
 	Logs io.Writer
 	// Ready, if set, is called with the running demo once it is up.
 	Ready func(*Running)
+	// AuditPostgresDSN, if set, keeps the audit trail in this PostgreSQL
+	// database instead of the demo's SQLite file.
+	AuditPostgresDSN string
+	// Args are more flags for `s3am all`, e.g. --pprof-bind-address.
+	Args []string
 }
 
 // Running describes a demo that is up.

@@ -95,3 +95,11 @@ func baseEntry(pg *v1alpha1.PrefixGrant) accessreview.Entry {
 	}
 	return e
 }
+
+// Reader returns a function that reads the entries through r at the time of
+// each call: the server's access review source.
+func Reader(r client.Reader) func(ctx context.Context) ([]accessreview.Entry, error) {
+	return func(ctx context.Context) ([]accessreview.Entry, error) {
+		return Read(ctx, r, time.Now())
+	}
+}

@@ -38,15 +38,21 @@ func (s *ServiceAccounts) checkLocally(ctx context.Context, c unverifiedClaims) 
 	return nil
 }
 
+// errNoIssuer answers tokens while the cluster's issuer is unknown.
+var errNoIssuer = unavailable(MethodServiceAccount, "cannot discover the cluster's token issuer", nil)
+
 // clusterIssuers returns the configured issuers, else the one the API server
-// publishes, discovered once; a failed discovery is retried at the next
-// token, and answered 503.
+// publishes, discovered once. While discovery fails, tokens are answered 503
+// and discovery is retried at most every few seconds.
 func (s *ServiceAccounts) clusterIssuers(ctx context.Context) ([]string, error) {
 	if len(s.issuers) > 0 {
 		return s.issuers, nil
 	}
 	if iss := s.found.Load(); iss != nil {
 		return []string{*iss}, nil
+	}
+	if at := s.failed.Load(); at != nil && s.now().Sub(*at) < negativeTTL {
+		return nil, errNoIssuer
 	}
 	v, err, _ := s.inflight.Do("discovery", func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reviewTimeout)
@@ -66,6 +72,8 @@ func (s *ServiceAccounts) clusterIssuers(ctx context.Context) ([]string, error) 
 		return doc.Issuer, nil
 	})
 	if err != nil {
+		now := s.now()
+		s.failed.Store(&now)
 		return nil, err
 	}
 	return []string{v.(string)}, nil

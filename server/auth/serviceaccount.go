@@ -45,7 +45,8 @@ type ServiceAccounts struct {
 	ttl       time.Duration
 	cache     *reviewCache
 	inflight  singleflight.Group
-	found     atomic.Pointer[string] // the discovered issuer
+	found     atomic.Pointer[string]    // the discovered issuer
+	failed    atomic.Pointer[time.Time] // when discovery last failed
 	now       func() time.Time
 }
 

@@ -24,18 +24,10 @@ import (
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
-// countingTransport counts TokenReview requests to the API server.
-type countingTransport struct {
-	next    http.RoundTripper
-	reviews *atomic.Int64
-}
+// roundTripFunc adapts a function to http.RoundTripper, to count requests.
+type roundTripFunc func(*http.Request) (*http.Response, error)
 
-func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.URL.Path, "/tokenreviews") {
-		c.reviews.Add(1)
-	}
-	return c.next.RoundTrip(r)
-}
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestServiceAccountTokens(t *testing.T) {
 	env := controlplane.Start(t, controlplane.Options{})
@@ -43,7 +35,14 @@ func TestServiceAccountTokens(t *testing.T) {
 	var reviews atomic.Int64
 	cfg := rest.CopyConfig(env.Config)
 	cfg.QPS, cfg.Burst = 100, 200
-	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, reviews: &reviews} }
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if strings.HasSuffix(r.URL.Path, "/tokenreviews") {
+				reviews.Add(1)
+			}
+			return rt.RoundTrip(r)
+		})
+	}
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +200,15 @@ func TestServiceAccountTokens(t *testing.T) {
 	t.Run("API server unreachable is 503, not cached", func(t *testing.T) {
 		down := rest.CopyConfig(env.Config)
 		down.Host = "https://127.0.0.1:1"
+		var discoveries atomic.Int64
+		down.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if strings.HasPrefix(r.URL.Path, "/.well-known/") {
+					discoveries.Add(1)
+				}
+				return rt.RoundTrip(r)
+			})
+		}
 		downKube, err := kubernetes.NewForConfig(down)
 		if err != nil {
 			t.Fatal(err)
@@ -223,6 +231,26 @@ func TestServiceAccountTokens(t *testing.T) {
 			if n := auth.ReviewCacheLen(s); n != 0 {
 				t.Fatalf("%d cached", n)
 			}
+		}
+		// A failed discovery is retried, but not at every token.
+		s, err := auth.NewServiceAccounts(downKube, auth.ServiceAccountConfig{Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock := time.Now()
+		auth.SetReviewClock(s, func() time.Time { return clock })
+		before := discoveries.Load()
+		for range 3 {
+			if _, _, err := s.Authenticate(bearerRequest(good)); auth.StatusCode(err) != http.StatusServiceUnavailable {
+				t.Fatalf("err %v", err)
+			}
+		}
+		clock = clock.Add(time.Minute)
+		if _, _, err := s.Authenticate(bearerRequest(good)); auth.StatusCode(err) != http.StatusServiceUnavailable {
+			t.Fatalf("err %v", err)
+		}
+		if n := discoveries.Load() - before; n != 2 {
+			t.Fatalf("%d discoveries for 3 tokens at once and one a minute later, want 2", n)
 		}
 	})
 	t.Run("non-JWT bearer is not a service account token", func(t *testing.T) {

@@ -10,6 +10,7 @@
 //	GET  /                 the dashboard (the app's shell; the scripts route)
 //	GET  /browse           the folder browser (?connection=&bucket=&prefix=)
 //	GET  /admin/audit      the audit page (?user=&action=&decision=&bucket=&from=&to=)
+//	GET  /admin/access     the access review page (?bucket=&prefix=&permission=&connection=&inEffect= or ?user= or ?group=)
 //	GET  /login            the login page: OIDC button, or the demo picker
 //	POST /auth/demo        demo login for one of Options.DemoUsers
 //	POST /auth/logout      only without OIDC login, which registers its own

@@ -8,7 +8,7 @@ import (
 )
 
 // appPaths are the paths of the app's pages; the scripts render each one.
-var appPaths = []string{"/", "/browse", "/admin/audit"}
+var appPaths = []string{"/", "/browse", "/admin/audit", "/admin/access"}
 
 // webUI holds what the handlers need.
 type webUI struct {

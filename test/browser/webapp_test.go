@@ -23,6 +23,7 @@ func TestWebApp(t *testing.T) {
 		{"MultipartResume", multipartResume},
 		{"Blocked", blocked},
 		{"Admin", adminAudit},
+		{"AccessReview", accessReview},
 		{"Delete", deleteWithConfirmation},
 		{"KeyboardAndNarrow", keyboardAndNarrow},
 		{"TooLarge", tooLarge},

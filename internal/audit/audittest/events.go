@@ -57,6 +57,12 @@ func AppendN(t testing.TB, s audit.Store, r *rand.Rand, writer string, n int) []
 	for i := range events {
 		events[i] = RandomEvent(r, writer)
 	}
+	return AppendEvents(t, s, events...)
+}
+
+// AppendEvents appends events in one batch and returns them sealed.
+func AppendEvents(t testing.TB, s audit.Store, events ...audit.Event) []audit.Event {
+	t.Helper()
 	if err := s.Append(context.Background(), events); err != nil {
 		t.Fatal(err)
 	}

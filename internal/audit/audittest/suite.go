@@ -158,6 +158,11 @@ func testQueryMatchesReference(t *testing.T, open OpenFunc) {
 		{From: at(5).Add(time.Nanosecond), To: at(19).Add(time.Nanosecond)},
 		{User: "bob@partner-b.com", Action: audit.ActionDelete, Decision: audit.DecisionAllowed, From: at(2), To: at(15)},
 	}
+	// Both events of one request (a change recorded before and after it).
+	twice := all[17]
+	twice.Seq, twice.Outcome = 0, audit.OutcomeSuccess
+	all = append(all, AppendEvents(t, s, twice)...)
+	filters = append(filters, audit.Filter{RequestID: twice.RequestID}, audit.Filter{RequestID: twice.RequestID, Outcome: audit.OutcomePending})
 	for _, f := range filters {
 		for _, desc := range []bool{false, true} {
 			for _, limit := range []int{7, 1000} {

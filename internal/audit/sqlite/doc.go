@@ -16,6 +16,6 @@
 // anyone going through SQL who does not first drop them.
 //
 // The SQL is sqlstore's, shared with the PostgreSQL store; this package is
-// its dialect: numbered ? parameters, times as integer microseconds, groups
+// its dialect: ? parameters, times as integer microseconds, groups
 // as JSON text, and the schema's DDL.
 package sqlite

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"modernc.org/sqlite"
@@ -41,12 +40,12 @@ var _ audit.Store = (*Store)(nil)
 // connection has its own page cache.
 const maxConns = 4
 
-// dialect is SQLite's: numbered ? parameters, times as integer
+// dialect is SQLite's: ? parameters, times as integer
 // microseconds, groups as JSON text, and no chain locks, because BEGIN
 // IMMEDIATE (the DSN's _txlock) takes the database's write lock, in this
 // process or another one.
 var dialect = sqlstore.Dialect{
-	Param:        func(n int) string { return "?" + strconv.Itoa(n) },
+	Param:        func(int) string { return "?" },
 	TimeColumn:   "time_us",
 	TimeRead:     "time_us",
 	TimeArg:      func(us int64) any { return us },

@@ -9,7 +9,9 @@ import (
 // Dialect is what differs between the databases behind a Store.
 type Dialect struct {
 	// Param is the marker of the n-th parameter of a statement (from 1).
-	// Markers are numbered, so a parameter may be used twice.
+	// Only numbered markers let a parameter be used twice, which StartsWith
+	// needs; SQLite's are plain "?", because it binds numbered ones looking
+	// each name up in a list (quadratic in a multi-row INSERT).
 	Param func(n int) string
 	// TimeColumn holds Event.Time; TimeRead is the expression reading it as
 	// integer microseconds since the Unix epoch; TimeArg is the value,

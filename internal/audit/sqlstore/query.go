@@ -69,6 +69,7 @@ func (s *Store) selectFor(f *audit.Filter, limit int) (string, []any, error) {
 	eq("connection", f.Connection)
 	eq("bucket", f.Bucket)
 	eq("writer", f.Writer)
+	eq("request_id", f.RequestID)
 	if f.KeyPrefix != "" {
 		// A byte-wise range, not LIKE: no escaping, and it uses the index.
 		p := arg(f.KeyPrefix)

@@ -7,7 +7,7 @@ import { formatBytes, formatTimestamp } from './format.js';
 
 const filterNames = ['user', 'action', 'decision', 'bucket', 'from', 'to'];
 const actions = ['list', 'upload', 'upload.confirm', 'multipart.create', 'multipart.parts', 'multipart.list-parts',
-  'multipart.complete', 'multipart.abort', 'download', 'delete', 'me', 'audit.query'];
+  'multipart.complete', 'multipart.abort', 'download', 'delete', 'me', 'audit.query', 'access.review'];
 const pageSize = 50;
 
 /** toLocalInput turns an RFC 3339 time into the value of a datetime-local input. */

@@ -6,13 +6,14 @@ import { h, icon, replace } from './dom.js';
 import { renderDashboard } from './dashboard.js';
 import { renderBrowse } from './browse.js';
 import { renderAudit } from './admin.js';
+import { renderAccess } from './access.js';
 import { UploadManager, settings } from './uploads.js';
 import { UploadDialog } from './upload-dialog.js';
 import { PendingUploads } from './pending.js';
 import * as newFolders from './new-folders.js';
 
 const config = JSON.parse(document.querySelector('meta[name="s3am-config"]')?.content || '{}');
-const routes = { '/': renderDashboard, '/browse': renderBrowse, '/admin/audit': renderAudit };
+const routes = { '/': renderDashboard, '/browse': renderBrowse, '/admin/audit': renderAudit, '/admin/access': renderAccess };
 
 const app = { config, settings, me: null, uploads: null, dialog: null, navigate, onCleanup: (fn) => cleanups.push(fn) };
 let cleanups = [];
@@ -35,7 +36,8 @@ function isAdmin() {
 function renderChrome(path) {
   const nav = document.getElementById('topnav');
   const link = (href, label) => h('a', { href, 'data-nav': '', 'aria-current': path === href || (href === '/' && path === '/browse') ? 'page' : null }, label);
-  replace(nav, link('/', 'Your buckets'), isAdmin() ? link('/admin/audit', 'Audit') : null);
+  replace(nav, link('/', 'Your buckets'), isAdmin() ? link('/admin/audit', 'Audit') : null,
+    isAdmin() ? link('/admin/access', 'Access review') : null);
   const account = document.getElementById('account');
   if (!account.childElementCount) {
     replace(account,
