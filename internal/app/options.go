@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 	"github.com/s3am/s3-access-manager/server/webui"
 )
@@ -28,6 +29,12 @@ type Options struct {
 	// PresignTTL and PresignMaxTTL are the default and the cap of presigned
 	// URLs' validity; zero takes objects' defaults.
 	PresignTTL, PresignMaxTTL time.Duration
+	// S3Timeout is the deadline of every call to S3 or STS; zero takes
+	// s3conn's default.
+	S3Timeout time.Duration
+	// HTTPTimeouts bound the HTTP server's reads, writes and idle
+	// connections in Server.Run; zero fields take server.DefaultTimeouts'.
+	HTTPTimeouts server.Timeouts
 
 	// AuditStore keeps the events and answers the admin audit API; nil
 	// writes JSON lines only. The caller closes it after Server.Close.

@@ -8,21 +8,27 @@ import (
 	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/s3am/s3-access-manager/server"
 )
 
-// Run starts mgr and serves s on listen until ctx ends or either stops. It
+// Run starts mgr and serves s on Options.Listen until ctx ends or either
+// stops. It
 // then drains: readiness fails, in-flight requests get shutdownTimeout to
 // finish, queued audit events are stored, and the manager stops last.
-func (s *Server) Run(ctx context.Context, mgr ctrl.Manager, listen string, shutdownTimeout time.Duration) error {
+func (s *Server) Run(ctx context.Context, mgr ctrl.Manager, shutdownTimeout time.Duration) error {
+	srv, err := server.NewHTTPServer(s.listen, s.Handler, s.timeouts)
+	if err != nil {
+		return err
+	}
 	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopMgr()
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Start(mgrCtx) }()
 
-	srv := &http.Server{Addr: listen, Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
 	srvDone := make(chan error, 1)
 	go func() { srvDone <- srv.ListenAndServe() }()
-	s.log.Info("server listening", "address", listen)
+	s.log.Info("server listening", "address", s.listen)
 
 	var runErr error
 	select {

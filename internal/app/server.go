@@ -32,6 +32,8 @@ type Server struct {
 
 	feed     *Feed
 	log      *slog.Logger
+	listen   string
+	timeouts server.Timeouts
 	draining atomic.Bool
 }
 
@@ -62,9 +64,9 @@ func NewServer(ctx context.Context, feed *Feed, o Options) (*Server, error) {
 			return nil, fmt.Errorf("demo users: %w", err)
 		}
 	}
-	s := &Server{feed: feed, log: o.Logger}
+	s := &Server{feed: feed, log: o.Logger, listen: o.Listen, timeouts: o.HTTPTimeouts}
 	s.Connections = server.NewConnections(feed.Cache, objects.Options{
-		DefaultTTL: o.PresignTTL, MaxTTL: o.PresignMaxTTL, Grants: feed.Index.GrantsOf,
+		DefaultTTL: o.PresignTTL, MaxTTL: o.PresignMaxTTL, Grants: feed.Index.GrantsOf, CallTimeout: o.S3Timeout,
 	})
 	var kube kubernetes.Interface
 	if o.Auth.ServiceAccounts.Enabled {

@@ -22,7 +22,9 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/postgres"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
+	"github.com/s3am/s3-access-manager/internal/s3conn"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
+	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
@@ -48,6 +50,8 @@ type serverOptions struct {
 	auditWriter        string
 	presignTTL         time.Duration
 	presignMaxTTL      time.Duration
+	s3Timeout          time.Duration
+	httpTimeouts       server.Timeouts
 
 	zap zap.Options
 }
@@ -84,6 +88,10 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
 	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
 	f.DurationVar(&o.presignMaxTTL, "presign-max-ttl", 0, "cap on the validity of presigned URLs (default 30m)")
+	f.DurationVar(&o.s3Timeout, "s3-timeout", s3conn.DefaultCallTimeout, "deadline of every call to S3 or STS; a request whose call runs out answers 504")
+	f.DurationVar(&o.httpTimeouts.Read, "http-read-timeout", server.DefaultTimeouts.Read, "how long a client may take to send a whole request")
+	f.DurationVar(&o.httpTimeouts.Write, "http-write-timeout", server.DefaultTimeouts.Write, "how long handling a request and sending its answer may take; keep it above --s3-timeout")
+	f.DurationVar(&o.httpTimeouts.Idle, "http-idle-timeout", server.DefaultTimeouts.Idle, "how long a kept-alive connection may wait for its next request")
 	if !common {
 		return
 	}
@@ -142,7 +150,7 @@ func (o *serverOptions) run(ctx context.Context, mgr ctrl.Manager, log *slog.Log
 	if err != nil {
 		return err
 	}
-	return s.Run(ctx, mgr, o.listen, o.shutdownTimeout)
+	return s.Run(ctx, mgr, o.shutdownTimeout)
 }
 
 // appOptions translates the flags.
@@ -153,7 +161,7 @@ func (o *serverOptions) appOptions(store audit.Store, log *slog.Logger) (app.Opt
 	}
 	opts := app.Options{
 		Listen: o.listen, Auth: authCfg, AdminGroup: o.adminGroup,
-		PresignTTL: o.presignTTL, PresignMaxTTL: o.presignMaxTTL,
+		PresignTTL: o.presignTTL, PresignMaxTTL: o.presignMaxTTL, S3Timeout: o.s3Timeout, HTTPTimeouts: o.httpTimeouts,
 		AuditStore: store, AuditJSON: os.Stdout, AuditWriter: o.auditWriter,
 		AuditFailurePolicy: audit.FailurePolicy(o.auditFailurePolicy),
 		WebApp:             true, ConnectOrigins: o.webConnectOrigins,

@@ -34,6 +34,8 @@ type sessionCache struct {
 	grants   GrantSource
 	duration time.Duration
 	limit    int
+	// timeout bounds one mint.
+	timeout time.Duration
 
 	mu      sync.Mutex
 	gen     uint64
@@ -50,7 +52,7 @@ type session struct {
 
 func newSessionCache(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, conn policy.Connection, grants GrantSource, duration time.Duration, limit int) *sessionCache {
 	return &sessionCache{
-		cfg: cfg, spec: spec, conn: conn, grants: grants, duration: duration, limit: limit,
+		cfg: cfg, spec: spec, conn: conn, grants: grants, duration: duration, limit: limit, timeout: mintTimeout,
 		entries: map[string]*session{},
 	}
 }
@@ -159,7 +161,7 @@ func (c *sessionCache) mint(ctx context.Context, op, key string, p grant.Princip
 	if err != nil {
 		return aws.Credentials{}, &Error{Kind: KindInternal, Op: op, Message: "encode session policy", cause: err}
 	}
-	mintCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mintTimeout)
+	mintCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 	defer cancel()
 	c.mints.Add(1)
 	creds, err := s3conn.AssumeWithSessionPolicy(mintCtx, c.cfg, c.spec, string(policyJSON), sessionName(p.User), c.duration)

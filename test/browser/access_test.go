@@ -90,6 +90,8 @@ func accessReview(t *testing.T, b *browser.Browser, st *stack) {
 		t.Errorf("the grant expiring in five days: %+v", r)
 	}
 	s.shot("01-access-review", "access-review")
+	s.checkContrast("access review")
+	s.checkFocusRings("access review", 80)
 
 	// Segment boundaries: nothing of partner-a/uploads/ reaches uploads-evil/.
 	s.open("/admin/access?bucket=" + bucket + "&prefix=partner-a%2Fuploads-evil%2F")

@@ -33,6 +33,7 @@ func TestWebApp(t *testing.T) {
 		{"NewFolder", newFolder},
 		{"AuditPaging", auditPaging},
 		{"ContrastAndFocus", contrastAndFocus},
+		{"FormPost", formPost},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()

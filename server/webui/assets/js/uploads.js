@@ -55,10 +55,13 @@ class Meter {
 function errorText(item, err) {
   const where = `${item.bucket}/${item.key}`;
   if (err instanceof ApiError) {
-    const what = { 400: 'Refused', 403: 'Not allowed', 413: 'Too large', 415: 'File type not allowed' }[err.status] || 'Failed';
+    const what = { 400: 'Refused', 403: 'Not allowed', 412: 'Already exists', 413: 'Too large', 415: 'File type not allowed', 504: 'Timed out' }[err.status] || 'Failed';
     const msg = err.message.includes(item.key) ? err.message : `${where}: ${err.message}`;
     return `${what} — ${msg}${err.reason ? ` (${err.reason})` : ''}`;
   }
+  // A PUT signed with If-None-Match: * (the grant has no delete permission)
+  // that found an object at its key.
+  if (err instanceof TransferError && err.status === 412) return `Already exists — ${where} already exists; your grant does not allow replacing files`;
   if (err instanceof TransferError) return `Failed — ${where}: the storage endpoint answered ${err.message}`;
   return `Failed — ${where}: ${describeError(err)}`;
 }
