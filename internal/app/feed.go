@@ -21,6 +21,10 @@ type Feed struct {
 	Feeder *controllers.IndexFeeder
 	// Cache reads through the manager's informers.
 	Cache client.Client
+	// Indexer is the cache's field indexer and Reader the manager's
+	// uncached reader, for the server's AccessLinks.
+	Indexer client.FieldIndexer
+	Reader  client.Reader
 	// config is the manager's, for the clients a server needs besides the
 	// cache (TokenReview).
 	config *rest.Config
@@ -31,7 +35,7 @@ type Feed struct {
 
 // NewFeed registers a new index and its feeder on mgr; they start with it.
 func NewFeed(mgr ctrl.Manager) (*Feed, error) {
-	f := &Feed{Index: authz.New(), Cache: mgr.GetClient(), config: mgr.GetConfig()}
+	f := &Feed{Index: authz.New(), Cache: mgr.GetClient(), Indexer: mgr.GetFieldIndexer(), Reader: mgr.GetAPIReader(), config: mgr.GetConfig()}
 	f.Feeder = &controllers.IndexFeeder{Client: mgr.GetClient(), Index: f.Index, OnChange: func() {
 		if c := f.connections.Load(); c != nil {
 			c.Invalidate()

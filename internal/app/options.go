@@ -47,6 +47,10 @@ type Options struct {
 	// recorded; default audit.PolicyFail.
 	AuditFailurePolicy audit.FailurePolicy
 
+	// Links serves AccessLinks when set; its Client, Reader and Indexer
+	// default to the Feed's.
+	Links *server.LinkOptions
+
 	// WebApp serves the partners' web app beside the API.
 	WebApp bool
 	// ConnectOrigins are the S3 endpoint origins the web app uploads to.

@@ -90,8 +90,8 @@ func NewServer(ctx context.Context, feed *Feed, o Options) (*Server, error) {
 	opts := server.Options{
 		Index: feed.Index, Objects: s.Connections.Service,
 		Auth: s.Auth.Chain, Audit: s.Recorder, AdminGroup: o.AdminGroup,
-		AccessReview: reviewsource.Reader(feed.Cache),
-		Registry:     o.Registry, Logger: o.Logger, Ready: s.Ready,
+		AccessReview: reviewsource.Reader(feed.Cache), Links: feed.links(o.Links),
+		Registry: o.Registry, Logger: o.Logger, Ready: s.Ready,
 	}
 	if o.AuditStore != nil {
 		opts.AuditStore = o.AuditStore
@@ -141,4 +141,22 @@ func (s *Server) Close(ctx context.Context) error {
 	s.draining.Store(true)
 	s.feed.connections.CompareAndSwap(s.Connections, nil)
 	return s.Recorder.Close(ctx)
+}
+
+// links fills what the feed knows into l.
+func (f *Feed) links(l *server.LinkOptions) *server.LinkOptions {
+	if l == nil {
+		return nil
+	}
+	filled := *l
+	if filled.Client == nil {
+		filled.Client = f.Cache
+	}
+	if filled.Reader == nil {
+		filled.Reader = f.Reader
+	}
+	if filled.Indexer == nil {
+		filled.Indexer = f.Indexer
+	}
+	return &filled
 }

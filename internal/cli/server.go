@@ -52,6 +52,7 @@ type serverOptions struct {
 	presignMaxTTL      time.Duration
 	s3Timeout          time.Duration
 	httpTimeouts       server.Timeouts
+	links              linkFlags
 
 	zap zap.Options
 }
@@ -92,6 +93,7 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.DurationVar(&o.httpTimeouts.Read, "http-read-timeout", server.DefaultTimeouts.Read, "how long a client may take to send a whole request")
 	f.DurationVar(&o.httpTimeouts.Write, "http-write-timeout", server.DefaultTimeouts.Write, "how long handling a request and sending its answer may take; keep it above --s3-timeout")
 	f.DurationVar(&o.httpTimeouts.Idle, "http-idle-timeout", server.DefaultTimeouts.Idle, "how long a kept-alive connection may wait for its next request")
+	o.links.bind(f)
 	if !common {
 		return
 	}
@@ -142,7 +144,7 @@ func (o *serverOptions) run(ctx context.Context, mgr ctrl.Manager, log *slog.Log
 	if store != nil {
 		defer store.Close()
 	}
-	opts, err := o.appOptions(store, log)
+	opts, err := o.appOptions(ctx, store, log)
 	if err != nil {
 		return err
 	}
@@ -154,8 +156,12 @@ func (o *serverOptions) run(ctx context.Context, mgr ctrl.Manager, log *slog.Log
 }
 
 // appOptions translates the flags.
-func (o *serverOptions) appOptions(store audit.Store, log *slog.Logger) (app.Options, error) {
+func (o *serverOptions) appOptions(ctx context.Context, store audit.Store, log *slog.Logger) (app.Options, error) {
 	authCfg, err := o.auth.Config(os.Getenv)
+	if err != nil {
+		return app.Options{}, err
+	}
+	links, err := o.links.options(ctx, log)
 	if err != nil {
 		return app.Options{}, err
 	}
@@ -164,7 +170,7 @@ func (o *serverOptions) appOptions(store audit.Store, log *slog.Logger) (app.Opt
 		PresignTTL: o.presignTTL, PresignMaxTTL: o.presignMaxTTL, S3Timeout: o.s3Timeout, HTTPTimeouts: o.httpTimeouts,
 		AuditStore: store, AuditJSON: os.Stdout, AuditWriter: o.auditWriter,
 		AuditFailurePolicy: audit.FailurePolicy(o.auditFailurePolicy),
-		WebApp:             true, ConnectOrigins: o.webConnectOrigins,
+		Links:              links, WebApp: true, ConnectOrigins: o.webConnectOrigins,
 		Registry: ctrlmetrics.Registry, Logger: log,
 	}
 	if o.demoUsersFile != "" {

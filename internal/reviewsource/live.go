@@ -50,9 +50,10 @@ func liveEntry(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, byName m
 	if ready != nil {
 		e.LastTransition = ready.LastTransitionTime.Time
 	}
+	validity := grantstatus.Validity(pg, now)
+	e.ExpiringSoon = meta.IsStatusConditionTrue(pg.Status.Conditions, v1alpha1.ConditionExpiringSoon) && !validity.Failing
 	_, indexed := grantstatus.Authorizing(pg, conns, now)
 	conn := byName[resolved.Spec.Connection]
-	validity := grantstatus.Validity(pg, now)
 	switch {
 	case !pg.DeletionTimestamp.IsZero():
 		e.Status, e.Message = accessreview.StatusDeleting, "the grant is being deleted"

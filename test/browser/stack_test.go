@@ -16,9 +16,11 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 	"github.com/s3am/s3-access-manager/server/webui"
 )
@@ -54,6 +56,8 @@ type stack struct {
 	s3    *s3.Client
 	url   string
 	store *sqlite.Store
+	// hooks receives the upload notifications of links.
+	hooks *notifytest.Receiver
 }
 
 // startStack starts MinIO with the seed bucket, the connection (Ready), the
@@ -82,7 +86,9 @@ func startStack(t *testing.T) *stack {
 			operator.Index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
 	})
 
+	hooks := notifytest.Start(t)
 	served := operator.Serve(t, app.Options{
+		Links: &server.LinkOptions{Notifier: hooks.Sender},
 		// Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure.
 		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t))}},
 		AdminGroup: adminGroup, AuditJSON: io.Discard, AuditWriter: "browser",
@@ -95,7 +101,7 @@ func startStack(t *testing.T) *stack {
 		},
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
-	return &stack{minio: srv, s3: root, url: served.URL, store: served.Store}
+	return &stack{minio: srv, s3: root, url: served.URL, store: served.Store, hooks: hooks}
 }
 
 func randomKey(t *testing.T) string {

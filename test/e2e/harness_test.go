@@ -17,6 +17,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
@@ -61,6 +62,7 @@ type stack struct {
 	app       *app.Server
 	logs      *lockedBuffer
 	jsonl     *lockedBuffer
+	hooks     *notifytest.Receiver
 	closer    func()
 }
 
@@ -86,8 +88,9 @@ func startStackWith(t testing.TB, conn string) *stack {
 	})
 	operator.ConnectMinIO(t, conn, srv)
 
-	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
+	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}, hooks: notifytest.Start(t)}
 	served := operator.Serve(t, app.Options{
+		Links:      &server.LinkOptions{Notifier: st.hooks.Sender},
 		Auth:       auth.Config{Proxy: auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}}},
 		AdminGroup: adminGroup, AuditJSON: st.jsonl, AuditWriter: "e2e",
 		Logger: slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -19,6 +19,7 @@
 package faults_test
 
 import (
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"syscall"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ var faults = []fault{{
 	inject: func(t *testing.T, s *stack) { s.api.stop(t, syscall.SIGTERM, apiServerGrace) },
 	clear: func(t *testing.T, s *stack) {
 		s.api.start()
-		eventually(t, time.Minute, "kube-apiserver back", func() bool {
+		poll.Until(t, time.Minute, "kube-apiserver back", func() bool {
 			_, err := s.env.Kubectl(t.Context(), "", "get", "--raw", "/readyz")
 			return err == nil
 		})
@@ -94,8 +95,9 @@ var faults = []fault{{
 	clear:  func(t *testing.T, s *stack) { s.pg.StartAgain(s.top) },
 }, {
 	name: "audit disk (SQLite) full, freed", target: sqliteServer, hold: downFor, refuses: true,
-	inject: func(t *testing.T, s *stack) { s.disk.fill(t) },
-	clear:  func(t *testing.T, s *stack) { s.disk.free(t) },
+	inject: func(t *testing.T, s *stack) { s.disk.fill(t, s.sqliteServer.pid()) },
+	clear:  func(t *testing.T, s *stack) { s.disk.free(t, s.sqliteServer.pid()) },
+	after:  func(t *testing.T, s *stack, _ string) string { return s.disk.how() },
 }, {
 	name: "s3am server SIGKILLed, restarted", target: pgServer, hold: time.Second, killsServer: true,
 	inject: func(t *testing.T, s *stack) { s.pgServer.stop(syscall.SIGKILL, 0) },
@@ -109,9 +111,6 @@ func TestFaults(t *testing.T) {
 	var rows []result
 	for i, f := range faults {
 		t.Run(f.name, func(t *testing.T) {
-			if f.target(s) == s.sqliteServer && !s.disk.mounted {
-				skipDiskFull(t, s.disk)
-			}
 			r := runFault(t, s, f, i)
 			rows = append(rows, r)
 			r.check(t, f)

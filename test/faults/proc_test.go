@@ -4,6 +4,7 @@ package faults_test
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,26 +54,44 @@ func (p *proc) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
 	cmd := exec.Command(p.path, p.args...)
 	base := p.environ
 	if base == nil {
 		base = os.Environ()
 	}
 	cmd.Env = append(base, p.env...)
-	cmd.Stdout, cmd.Stderr = out, out
+	// Through a pipe, not the file itself: a file size limit set on the
+	// process (the disk-full fault) must not stop its output.
+	cmd.Stdout, cmd.Stderr = writerOnly{out}, writerOnly{out}
+	// Wait must not hang on a grandchild that inherited the pipe.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
+		out.Close()
 		t.Fatalf("start %s: %v", p.name, err)
 	}
 	exited := make(chan struct{})
 	go func() {
 		_ = cmd.Wait()
+		out.Close()
 		close(exited)
 	}()
 	p.mu.Lock()
 	p.cmd, p.exited = cmd, exited
 	p.mu.Unlock()
+}
+
+// writerOnly hides a file's other methods, so that exec copies into it
+// through a pipe.
+type writerOnly struct{ io.Writer }
+
+// pid is the running process's ID.
+func (p *proc) pid() int {
+	cmd, _ := p.current()
+	if cmd == nil {
+		return 0
+	}
+	return cmd.Process.Pid
 }
 
 // current is the running command and its exit channel, nil before start.
