@@ -52,6 +52,8 @@ type Options struct {
 	// PresignTTL is the validity requested for presigned URLs; 0 lets each
 	// objects.Service use its default.
 	PresignTTL time.Duration
+	// Links enables AccessLinks; nil refuses their routes (404).
+	Links *LinkOptions
 }
 
 // recordTimeout bounds recording one audit event, detached from the
@@ -137,6 +139,9 @@ func New(o Options) (*echo.Echo, error) {
 	mp.GET("/parts", s.multipartListParts)
 	mp.POST("/complete", s.multipartComplete)
 	mp.POST("/abort", s.multipartAbort)
+	if err := s.registerLinks(e, api); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

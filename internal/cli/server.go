@@ -59,6 +59,7 @@ type serverOptions struct {
 	presignMaxTTL      time.Duration
 	s3Timeout          time.Duration
 	httpTimeouts       server.Timeouts
+	links              linkFlags
 
 	zap zap.Options
 }
@@ -99,6 +100,7 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.DurationVar(&o.httpTimeouts.Read, "http-read-timeout", server.DefaultTimeouts.Read, "how long a client may take to send a whole request")
 	f.DurationVar(&o.httpTimeouts.Write, "http-write-timeout", server.DefaultTimeouts.Write, "how long handling a request and sending its answer may take; keep it above --s3-timeout")
 	f.DurationVar(&o.httpTimeouts.Idle, "http-idle-timeout", server.DefaultTimeouts.Idle, "how long a kept-alive connection may wait for its next request")
+	o.links.bind(f)
 	if !common {
 		return
 	}
@@ -193,7 +195,13 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 		parts.close()
 		return nil, err
 	}
+	links, err := o.links.options(ctx, mgr, parts.log)
+	if err != nil {
+		parts.close()
+		return nil, err
+	}
 	opts := server.Options{
+		Links: links,
 		Index: index, Objects: conns.Service,
 		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
 		AccessReview: reviewsource.Reader(mgr.GetClient()),

@@ -219,3 +219,32 @@ func TestKindHTTPStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionLengthEndsWithTheGrants(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	ends := func(d ...time.Duration) []grant.Grant {
+		var gs []grant.Grant
+		for _, x := range d {
+			g := grant.Grant{Name: "g"}
+			if x != 0 {
+				g.ValidUntil = now.Add(x)
+			}
+			gs = append(gs, g)
+		}
+		return gs
+	}
+	for _, tc := range []struct {
+		name   string
+		grants []grant.Grant
+		want   time.Duration
+	}{
+		{"no end", ends(0, 0), time.Hour},
+		{"an end after the session", ends(0, 3*time.Hour), time.Hour},
+		{"the earliest end", ends(50*time.Minute, 40*time.Minute), 41 * time.Minute},
+		{"never below the shortest", ends(time.Minute), 31 * time.Minute},
+	} {
+		if got := sessionLength(tc.grants, now, 31*time.Minute, time.Hour); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

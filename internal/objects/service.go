@@ -116,6 +116,7 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 		conn := convert.Connection(&v1alpha1.S3Connection{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec})
 		s.scoped = newSessionCache(cfg, spec, conn, opts.Grants, session, orDefault(opts.MaxCachedSessions, DefaultMaxCachedSessions))
 		s.scoped.timeout = callTimeout
+		s.scoped.shortest = max(s3conn.MinSessionDuration, maxTTL+2*credentialMargin)
 	}
 	return s, nil
 }

@@ -34,6 +34,8 @@ func TestWebApp(t *testing.T) {
 		{"AuditPaging", auditPaging},
 		{"ContrastAndFocus", contrastAndFocus},
 		{"FormPost", formPost},
+		{"NoReplace", noReplace},
+		{"Links", sharedLinks},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()
