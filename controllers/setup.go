@@ -60,7 +60,7 @@ type Options struct {
 	ExpiryWarning time.Duration
 }
 
-// Setup registers the field indexes and the two reconcilers. They run only
+// Setup registers the field indexes and the reconcilers. They run only
 // on the elected leader.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := RegisterIndexes(ctx, mgr); err != nil {
@@ -73,6 +73,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	if err := (&S3ConnectionReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("s3connection controller: %w", err)
+	}
+	if err := (&AccessLinkReconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
+		return err
 	}
 	return nil
 }

@@ -1,20 +1,14 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
@@ -27,6 +21,11 @@ type attempt struct {
 	c  echo.Context
 	p  grant.Principal
 	ev audit.Event
+	// svc and limits are the connection's service and the deciding grant's
+	// limits and end, once an object handler's start resolved them (see
+	// begin.go).
+	svc    *objects.Service
+	limits authz.UploadLimits
 }
 
 // begin starts the attempt of an authenticated request.
@@ -106,76 +105,13 @@ func (a *attempt) fail(e *apiError) error {
 
 // failObjects fails the attempt with an objects.Service error.
 func (a *attempt) failObjects(err error) error {
-	return a.fail(objectsError(err))
+	return a.fail(a.objectsError(err))
 }
 
 // succeed records an allowed attempt; the handler answers only if it
 // returns nil.
 func (a *attempt) succeed(o audit.Outcome) error {
 	return a.record(audit.DecisionAllowed, o)
-}
-
-// bind decodes the JSON body into dst. Bodies must be valid UTF-8: the JSON
-// decoder would otherwise replace invalid bytes with U+FFFD and authorize a
-// key other than the one sent.
-func (a *attempt) bind(dst any) error {
-	body, err := io.ReadAll(io.LimitReader(a.c.Request().Body, maxBodyBytes+1))
-	if err != nil {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "reading the request body: %v", err))
-	}
-	if len(body) > maxBodyBytes {
-		return a.refuse(newAPIError(http.StatusRequestEntityTooLarge, ReasonBadRequest, "the request body exceeds %d bytes", maxBodyBytes))
-	}
-	if !utf8.Valid(body) {
-		return a.refuse(newAPIError(http.StatusBadRequest, string(keys.ReasonInvalidUTF8), "the request body is not valid UTF-8"))
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the request body is not the expected JSON: %v", err))
-	}
-	if dec.More() {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the request body holds more than one JSON value"))
-	}
-	return nil
-}
-
-// checkObject validates the connection, bucket and key the attempt is on.
-func (a *attempt) checkObject() error {
-	if err := a.checkBucket(); err != nil {
-		return err
-	}
-	if err := keys.ValidateKey(a.ev.Key); err != nil {
-		return a.refuse(keysError(err))
-	}
-	return nil
-}
-
-// checkBucket validates the connection and bucket the attempt is on.
-func (a *attempt) checkBucket() error {
-	if a.ev.Connection == "" {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "connection is required"))
-	}
-	if err := keys.ValidateBucket(a.ev.Bucket); err != nil {
-		return a.refuse(keysError(err))
-	}
-	return nil
-}
-
-// keysError is the 400 answer for a key, prefix or bucket keys refused.
-func keysError(err error) *apiError {
-	var ke *keys.Error
-	if errors.As(err, &ke) {
-		return newAPIError(http.StatusBadRequest, string(ke.Reason), "%s", ke.Error())
-	}
-	return newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err)
-}
-
-// decide asks the index whether the caller has perm on the attempt's key,
-// and refuses the attempt if not.
-func (a *attempt) decide(perm grant.Permission) (authz.Decision, error) {
-	d := a.s.opts.Index.Decide(a.p, perm, a.ev.Connection, a.ev.Bucket, a.ev.Key)
-	return d, a.decided(d, perm)
 }
 
 // decided notes the decision d on perm in the event and refuses a denial.
@@ -202,7 +138,7 @@ func denial(r authz.Reason, detail string, perm grant.Permission, path string) *
 func (a *attempt) service() (*objects.Service, error) {
 	svc, err := a.s.opts.Objects(a.ctx(), a.ev.Connection)
 	if err != nil {
-		a.s.log.Error("connection unavailable", "connection", a.ev.Connection, "requestId", a.ev.RequestID, "error", objects.Redact(err.Error()))
+		a.s.log.Error("connection unavailable", "connection", bounded(a.ev.Connection), "requestId", a.ev.RequestID, "error", bounded(objects.Redact(err.Error())))
 		return nil, a.fail(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
 			"connection %s is unavailable; try again later", a.ev.Connection))
 	}
@@ -220,43 +156,3 @@ type ObjectRef struct {
 type objectRequest interface{ objectRef() *ObjectRef }
 
 func (o *ObjectRef) objectRef() *ObjectRef { return o }
-
-// authorizeObject takes the steps every object handler starts with, in this
-// order: read the body into req, validate the key, ask the index for perm,
-// and resolve the connection's service. The step that refuses records the
-// attempt.
-func (a *attempt) authorizeObject(req objectRequest, perm grant.Permission) (authz.Decision, *objects.Service, error) {
-	if err := a.objectTarget(req); err != nil {
-		return authz.Decision{}, nil, err
-	}
-	d, err := a.decide(perm)
-	if err != nil {
-		return d, nil, err
-	}
-	svc, err := a.service()
-	return d, svc, err
-}
-
-// authorizeUpload is authorizeObject for write, returning the deciding
-// grant's upload limits.
-func (a *attempt) authorizeUpload(req objectRequest) (authz.UploadLimits, *objects.Service, error) {
-	if err := a.objectTarget(req); err != nil {
-		return authz.UploadLimits{}, nil, err
-	}
-	limits, err := a.decideUpload()
-	if err != nil {
-		return limits, nil, err
-	}
-	svc, err := a.service()
-	return limits, svc, err
-}
-
-// objectTarget reads the body into req and names and validates its object.
-func (a *attempt) objectTarget(req objectRequest) error {
-	if err := a.bind(req); err != nil {
-		return err
-	}
-	ref := req.objectRef()
-	a.on(ref.Connection, ref.Bucket, ref.Key)
-	return a.checkObject()
-}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -47,9 +48,9 @@ func (s *Server) auditEvents(c echo.Context) error {
 		w.Header().Set(echo.HeaderContentType, contentType)
 		w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="audit.`+format+`"`)
 		w.WriteHeader(http.StatusOK)
-		if err := audit.Export(a.ctx(), s.opts.AuditStore, f, exportFormat, w); err != nil {
+		if err := audit.Export(a.ctx(), s.opts.AuditStore, f, exportFormat, &progressWriter{w: w, rc: http.NewResponseController(w)}); err != nil {
 			// The status is sent; the truncated body is all the client gets.
-			s.log.Error("audit export failed", "requestId", a.ev.RequestID, "error", err)
+			s.log.Error("audit export failed", "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		}
 		return nil
 	}
@@ -58,7 +59,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 		if errors.Is(err, audit.ErrInvalidFilter) {
 			return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
 		}
-		s.log.Error("audit query failed", "requestId", a.ev.RequestID, "error", err)
+		s.log.Error("audit query failed", "requestId", a.ev.RequestID, "error", bounded(err.Error()))
 		return a.fail(newAPIError(http.StatusServiceUnavailable, ReasonAuditUnavailable, "the audit trail could not be read; try again later"))
 	}
 	if err := a.succeed(audit.OutcomeSuccess); err != nil {
@@ -119,4 +120,21 @@ func auditFilter(c echo.Context) (audit.Filter, string, error) {
 		return f, "", err
 	}
 	return f, format, nil
+}
+
+// exportWindow is how long an export may wait for the client to take each
+// write: an export of the whole trail can outlast the server's write
+// timeout, which only a client that keeps reading may.
+const exportWindow = time.Minute
+
+// progressWriter moves the connection's write deadline forward before
+// every write.
+type progressWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	_ = p.rc.SetWriteDeadline(time.Now().Add(exportWindow)) // unsupported by httptest recorders: the server's timeout stays
+	return p.w.Write(b)
 }

@@ -13,7 +13,7 @@
 //	GET     /api/v1/me                  -           {user, groups, roots}
 //	GET     /api/v1/list                list        folders, then files (?connection=&bucket=&prefix=&token=)
 //	POST    /api/v1/uploads             write       presigned PUT {connection,bucket,key,contentType,size}
-//	POST    /api/v1/uploads/post        write       presigned POST form into {connection,bucket,folder,contentType}
+//	POST    /api/v1/uploads/post        write       presigned POST form of {connection,bucket,key,contentType}
 //	POST    /api/v1/uploads/confirm     write       HEAD of the uploaded object: size and ETag
 //	POST    /api/v1/multipart           write       starts a multipart upload
 //	POST    /api/v1/multipart/parts     write       presigned UploadPart URLs

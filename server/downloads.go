@@ -28,18 +28,13 @@ type DownloadResponse struct {
 // size and ETag, and a missing object is a 404 here rather than at S3),
 // then signs the GET.
 func (s *Server) download(c echo.Context) error {
-	a := s.begin(c, audit.ActionDownload)
-	var req DownloadRequest
-	_, svc, err := a.authorizeObject(&req, grant.Read)
+	a, req, info, err := beginHead[DownloadRequest](s, c, audit.ActionDownload, grant.Read)
 	if err != nil {
 		return err
 	}
-	info, err := svc.HeadObject(a.ctx(), req.Bucket, req.Key)
-	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
-	pr, err := svc.PresignGet(a.ctx(), a.p, objects.GetRequest{Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL})
+	pr, err := a.svc.PresignGet(a.ctx(), a.p, objects.GetRequest{
+		Bucket: req.Bucket, Key: req.Key, Filename: req.Filename, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil,
+	})
 	if err != nil {
 		return a.failObjects(err)
 	}
@@ -58,22 +53,11 @@ type DeleteResponse struct {
 }
 
 func (s *Server) deleteObject(c echo.Context) error {
-	a := s.begin(c, audit.ActionDelete)
-	a.on(c.QueryParam("connection"), c.QueryParam("bucket"), c.QueryParam("key"))
-	if err := a.checkObject(); err != nil {
-		return err
-	}
-	if _, err := a.decide(grant.Delete); err != nil {
-		return err
-	}
-	svc, err := a.service()
+	a, err := s.beginQuery(c, audit.ActionDelete, grant.Delete)
 	if err != nil {
 		return err
 	}
-	if err := svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key); err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
+	if err := a.change(func() error { return a.svc.DeleteObject(a.ctx(), a.ev.Bucket, a.ev.Key) }); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, DeleteResponse{Bucket: a.ev.Bucket, Key: a.ev.Key, Deleted: true})

@@ -68,10 +68,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		ae = &apiError{status: he.Code, body: ErrorBody{Error: msg}}
 		if he.Internal != nil && he.Code >= http.StatusInternalServerError {
-			s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", objects.Redact(he.Internal.Error()))
+			s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(objects.Redact(he.Internal.Error())))
 		}
 	default:
-		s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", objects.Redact(err.Error()))
+		s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(objects.Redact(err.Error())))
 		ae = &apiError{status: http.StatusInternalServerError, body: ErrorBody{Error: "internal error"}}
 	}
 	var werr error

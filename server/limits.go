@@ -6,31 +6,7 @@ import (
 	"strings"
 
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/grant"
 )
-
-// decideUpload decides on write and returns the upload limits of the
-// deciding grant, which the index hands out with the decision: nothing is
-// read back, and a grant changed since cannot answer differently.
-func (a *attempt) decideUpload() (authz.UploadLimits, error) {
-	d, limits := a.s.opts.Index.DecideUpload(a.p, a.ev.Connection, a.ev.Bucket, a.ev.Key)
-	if err := a.decided(d, grant.Write); err != nil {
-		return authz.UploadLimits{}, err
-	}
-	return limits, nil
-}
-
-// uploadTarget starts every upload the same way: it names the attempt's
-// object, validates the key, decides on write and returns the deciding
-// grant's limits, which the upload must then respect.
-func (a *attempt) uploadTarget(req *UploadRequest) (authz.UploadLimits, error) {
-	a.on(req.Connection, req.Bucket, req.Key)
-	a.ev.Bytes = max(req.Size, 0)
-	if err := a.checkObject(); err != nil {
-		return authz.UploadLimits{}, err
-	}
-	return a.decideUpload()
-}
 
 // checkUpload applies the grant's maxObjectSize to size (when known, > 0)
 // and its allowedContentTypes to contentType.

@@ -18,16 +18,8 @@ type MultipartResponse struct {
 }
 
 func (s *Server) multipartCreate(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartCreate)
-	var req UploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	g, err := a.uploadTarget(&req)
+	a, req, err := beginUpload[UploadRequest](s, c, audit.ActionMultipartCreate)
 	if err != nil {
-		return err
-	}
-	if err := a.checkUpload(g, req.ContentType, req.Size); err != nil {
 		return err
 	}
 	var plan *objects.PartPlan
@@ -38,17 +30,14 @@ func (s *Server) multipartCreate(c echo.Context) error {
 		}
 		plan = &p
 	}
-	svc, err := a.service()
-	if err != nil {
+	var up objects.MultipartUpload
+	err = a.change(func() (err error) {
+		up, err = a.svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
+			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.limits.MaxObjectSize,
+		})
 		return err
-	}
-	up, err := svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
-		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
 	})
 	if err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, MultipartResponse{MultipartUpload: up, Plan: plan})
@@ -56,9 +45,8 @@ func (s *Server) multipartCreate(c echo.Context) error {
 
 // PartsRequest asks for presigned UploadPart URLs.
 type PartsRequest struct {
-	ObjectRef
-	UploadID string               `json:"uploadId"`
-	Parts    []objects.PartToSign `json:"parts"`
+	UploadRef
+	Parts []objects.PartToSign `json:"parts"`
 }
 
 // PartsResponse holds one URL per requested part.
@@ -67,14 +55,13 @@ type PartsResponse struct {
 }
 
 func (s *Server) multipartSignParts(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartParts)
-	var req PartsRequest
-	_, svc, err := a.authorizeObject(&req, grant.Write)
+	a, req, err := beginObject[PartsRequest](s, c, audit.ActionMultipartParts, grant.Write)
 	if err != nil {
 		return err
 	}
-	parts, err := svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
+	parts, err := a.svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
 		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
+		NotAfter: a.limits.ValidUntil, MaxObjectSize: a.limits.MaxObjectSize,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -92,19 +79,11 @@ type ListPartsResponse struct {
 }
 
 func (s *Server) multipartListParts(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartListParts)
-	a.on(c.QueryParam("connection"), c.QueryParam("bucket"), c.QueryParam("key"))
-	if err := a.checkObject(); err != nil {
-		return err
-	}
-	if _, err := a.decide(grant.Write); err != nil {
-		return err
-	}
-	svc, err := a.service()
+	a, err := s.beginQuery(c, audit.ActionMultipartListParts, grant.Write)
 	if err != nil {
 		return err
 	}
-	parts, err := svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, c.QueryParam("uploadId"))
+	parts, err := a.svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, c.QueryParam("uploadId"))
 	if err != nil {
 		return a.failObjects(err)
 	}
@@ -119,26 +98,25 @@ func (s *Server) multipartListParts(c echo.Context) error {
 
 // CompleteRequest finishes a multipart upload.
 type CompleteRequest struct {
-	ObjectRef
-	UploadID string                  `json:"uploadId"`
-	Parts    []objects.CompletedPart `json:"parts"`
+	UploadRef
+	Parts []objects.CompletedPart `json:"parts"`
 }
 
 func (s *Server) multipartComplete(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartComplete)
-	var req CompleteRequest
-	g, svc, err := a.authorizeUpload(&req)
+	a, req, err := beginObject[CompleteRequest](s, c, audit.ActionMultipartComplete, grant.Write)
 	if err != nil {
 		return err
 	}
-	done, err := svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
-		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: g.MaxObjectSize,
+	var done objects.CompletedUpload
+	err = a.change(func() (err error) {
+		done, err = a.svc.CompleteMultipartUpload(a.ctx(), objects.CompleteRequest{
+			Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, MaxObjectSize: a.limits.MaxObjectSize,
+			NoReplace: !a.mayReplace(),
+		})
+		a.ev.Bytes, a.ev.ETag = done.Size, done.ETag
+		return err
 	})
 	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = done.Size, done.ETag
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, done)
@@ -146,21 +124,21 @@ func (s *Server) multipartComplete(c echo.Context) error {
 
 // AbortRequest discards a multipart upload.
 type AbortRequest struct {
+	UploadRef
+}
+
+// UploadRef names a started multipart upload.
+type UploadRef struct {
 	ObjectRef
 	UploadID string `json:"uploadId"`
 }
 
 func (s *Server) multipartAbort(c echo.Context) error {
-	a := s.begin(c, audit.ActionMultipartAbort)
-	var req AbortRequest
-	_, svc, err := a.authorizeObject(&req, grant.Write)
+	a, req, err := beginObject[AbortRequest](s, c, audit.ActionMultipartAbort, grant.Write)
 	if err != nil {
 		return err
 	}
-	if err := svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID); err != nil {
-		return a.failObjects(err)
-	}
-	if err := a.succeed(audit.OutcomeSuccess); err != nil {
+	if err := a.change(func() error { return a.svc.AbortMultipartUpload(a.ctx(), req.Bucket, req.Key, req.UploadID) }); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

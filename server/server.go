@@ -52,6 +52,8 @@ type Options struct {
 	// PresignTTL is the validity requested for presigned URLs; 0 lets each
 	// objects.Service use its default.
 	PresignTTL time.Duration
+	// Links enables AccessLinks; nil refuses their routes (404).
+	Links *LinkOptions
 }
 
 // recordTimeout bounds recording one audit event, detached from the
@@ -67,6 +69,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
+	routes  routeSet
 }
 
 // New returns the Echo application with every route of the package
@@ -122,18 +125,23 @@ func New(o Options) (*echo.Echo, error) {
 	api := e.Group("/api/v1", s.auditRefusals, auth.Middleware(o.Auth))
 	api.GET("/me", s.me)
 	api.GET("/list", s.list)
-	api.POST("/uploads", s.upload)
-	api.POST("/uploads/post", s.uploadPost)
-	api.POST("/uploads/confirm", s.uploadConfirm)
-	api.POST("/multipart", s.multipartCreate)
-	api.POST("/multipart/parts", s.multipartSignParts)
-	api.GET("/multipart/parts", s.multipartListParts)
-	api.POST("/multipart/complete", s.multipartComplete)
-	api.POST("/multipart/abort", s.multipartAbort)
 	api.POST("/downloads", s.download)
 	api.DELETE("/objects", s.deleteObject)
 	api.GET("/audit/events", s.auditEvents)
+	up := api.Group("/uploads")
+	up.POST("", s.upload)
+	up.POST("/post", s.uploadPost)
+	up.POST("/confirm", s.uploadConfirm)
 	api.GET("/access/grants", s.accessGrants)
+	mp := api.Group("/multipart")
+	mp.POST("", s.multipartCreate)
+	mp.POST("/parts", s.multipartSignParts)
+	mp.GET("/parts", s.multipartListParts)
+	mp.POST("/complete", s.multipartComplete)
+	mp.POST("/abort", s.multipartAbort)
+	if err := s.registerLinks(e, api); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
-	"github.com/s3am/s3-access-manager/internal/keys"
+	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
 
@@ -31,39 +31,25 @@ type UploadResponse struct {
 }
 
 func (s *Server) upload(c echo.Context) error {
-	a := s.begin(c, audit.ActionUpload)
-	var req UploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	g, err := a.uploadTarget(&req)
+	a, req, err := beginUpload[UploadRequest](s, c, audit.ActionUpload)
 	if err != nil {
 		return err
 	}
-	if req.Size < 0 {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "size %d is negative", req.Size))
-	}
-	if err := a.checkUpload(g, req.ContentType, req.Size); err != nil {
-		return err
-	}
-	svc, err := a.service()
-	if err != nil {
-		return err
-	}
+	noReplace := !a.mayReplace()
 	if req.Size == 0 {
-		info, err := svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType)
+		err := a.change(func() error {
+			info, err := a.svc.PutEmptyObject(a.ctx(), req.Bucket, req.Key, req.ContentType, noReplace)
+			a.ev.ETag = info.ETag
+			return err
+		})
 		if err != nil {
-			return a.failObjects(err)
-		}
-		a.ev.ETag = info.ETag
-		if err := a.succeed(audit.OutcomeSuccess); err != nil {
 			return err
 		}
 		return c.JSON(http.StatusCreated, UploadResponse{Bucket: req.Bucket, Key: req.Key, Created: true})
 	}
-	pr, err := svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
+	pr, err := a.svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, ContentLength: req.Size,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL,
+		MaxObjectSize: a.limits.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil, NoReplace: noReplace,
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -75,12 +61,11 @@ func (s *Server) upload(c echo.Context) error {
 	return c.JSON(http.StatusOK, UploadResponse{Bucket: req.Bucket, Key: req.Key, Upload: &pr})
 }
 
-// PostUploadRequest asks for a browser form upload into a folder.
+// PostUploadRequest asks for a browser form upload of one object. The form
+// writes exactly Key, which the server validates and authorizes like any
+// other upload; the file's name in the form does not matter.
 type PostUploadRequest struct {
-	Connection string `json:"connection"`
-	Bucket     string `json:"bucket"`
-	// Folder ends in "/"; every key the form uploads starts with it.
-	Folder string `json:"folder"`
+	ObjectRef
 	// ContentType, if set, is the only one the form accepts; required when
 	// the grant restricts content types.
 	ContentType string `json:"contentType"`
@@ -89,39 +74,18 @@ type PostUploadRequest struct {
 // PostUploadResponse is a presigned form.
 type PostUploadResponse struct {
 	Bucket string                `json:"bucket"`
-	Folder string                `json:"folder"`
+	Key    string                `json:"key"`
 	Form   objects.PresignedPost `json:"form"`
 }
 
 func (s *Server) uploadPost(c echo.Context) error {
-	a := s.begin(c, audit.ActionUpload)
-	var req PostUploadRequest
-	if err := a.bind(&req); err != nil {
-		return err
-	}
-	a.on(req.Connection, req.Bucket, req.Folder)
-	if err := a.checkBucket(); err != nil {
-		return err
-	}
-	// A form may write any key under the folder, so the folder itself must
-	// be a prefix a write grant covers.
-	if err := keys.ValidatePrefix(req.Folder); err != nil {
-		return a.refuse(keysError(err))
-	}
-	g, err := a.decideUpload()
+	a, req, err := beginUpload[PostUploadRequest](s, c, audit.ActionUpload)
 	if err != nil {
 		return err
 	}
-	if err := a.checkUpload(g, req.ContentType, 0); err != nil {
-		return err
-	}
-	svc, err := a.service()
-	if err != nil {
-		return err
-	}
-	form, err := svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
-		Bucket: req.Bucket, Folder: req.Folder, ContentType: req.ContentType,
-		MaxObjectSize: g.MaxObjectSize, TTL: s.opts.PresignTTL,
+	form, err := a.svc.PresignPost(a.ctx(), a.p, objects.PostRequest{
+		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType,
+		MaxObjectSize: a.limits.MaxObjectSize, TTL: s.opts.PresignTTL, NotAfter: a.limits.ValidUntil, NoReplace: !a.mayReplace(),
 	})
 	if err != nil {
 		return a.failObjects(err)
@@ -130,7 +94,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 		return err
 	}
 	s.metrics.presigns.WithLabelValues("post").Inc()
-	return c.JSON(http.StatusOK, PostUploadResponse{Bucket: req.Bucket, Folder: req.Folder, Form: form})
+	return c.JSON(http.StatusOK, PostUploadResponse{Bucket: req.Bucket, Key: req.Key, Form: form})
 }
 
 // ObjectRequest names one object.
@@ -149,17 +113,11 @@ type ObjectInfo struct {
 }
 
 func (s *Server) uploadConfirm(c echo.Context) error {
-	a := s.begin(c, audit.ActionUploadConfirm)
-	var req ObjectRequest
-	g, svc, err := a.authorizeUpload(&req)
+	a, req, info, err := beginHead[ObjectRequest](s, c, audit.ActionUploadConfirm, grant.Write)
 	if err != nil {
 		return err
 	}
-	info, err := svc.HeadObject(a.ctx(), req.Bucket, req.Key)
-	if err != nil {
-		return a.failObjects(err)
-	}
-	a.ev.Bytes, a.ev.ETag = info.Size, info.ETag
+	g := a.limits
 	// A form upload is bounded by its policy, not by these checks; a
 	// violation found here is recorded as a failed upload for review.
 	if g.MaxObjectSize > 0 && info.Size > g.MaxObjectSize {

@@ -40,6 +40,9 @@ type Entry struct {
 	// LastTransition is when the grant's Ready condition last changed; zero
 	// when unknown (offline).
 	LastTransition time.Time
+	// ExpiringSoon is true when validUntil is within the operator's warning
+	// period (the grant's ExpiringSoon condition).
+	ExpiringSoon bool
 }
 
 // checkedEntries returns entries with InEffect cleared and Status

@@ -147,6 +147,9 @@ type Row struct {
 	Status string `json:"status"`
 	// InEffect is true when the grant authorizes now.
 	InEffect bool `json:"inEffect"`
+	// ExpiringSoon is true when validUntil is within the operator's warning
+	// period.
+	ExpiringSoon bool `json:"expiringSoon"`
 	// Message explains Status.
 	Message string `json:"message,omitempty"`
 	// LastTransition is when the grant's Ready condition last changed.
@@ -216,6 +219,7 @@ func newRow(s grant.Subject, e *Entry) Row {
 		ValidUntil:     timePtr(e.ValidUntil),
 		Status:         e.Status,
 		InEffect:       e.InEffect,
+		ExpiringSoon:   e.ExpiringSoon,
 		Message:        e.Message,
 		LastTransition: timePtr(e.LastTransition),
 	}

@@ -41,7 +41,7 @@ func ParseFormat(s string) (Format, error) {
 // CSVHeader names the columns of FormatCSV.
 var CSVHeader = []string{
 	"subjectKind", "subject", "namespace", "name", "connection", "bucket", "prefix", "permissions",
-	"validFrom", "validUntil", "status", "inEffect", "lastTransition", "message",
+	"validFrom", "validUntil", "status", "inEffect", "expiringSoon", "lastTransition", "message",
 }
 
 // Write writes rows to w in format f.
@@ -85,7 +85,7 @@ func writeCSV(w io.Writer, rows []Row) error {
 			csvText(r.SubjectKind), csvText(r.Subject), csvText(r.Namespace), csvText(r.Name),
 			csvText(r.Connection), csvText(r.Bucket), csvText(r.Prefix), strings.Join(r.Permissions, " "),
 			formatTime(r.ValidFrom), formatTime(r.ValidUntil), csvText(r.Status), strconv.FormatBool(r.InEffect),
-			formatTime(r.LastTransition), csvText(r.Message),
+			strconv.FormatBool(r.ExpiringSoon), formatTime(r.LastTransition), csvText(r.Message),
 		}); err != nil {
 			return err
 		}
@@ -121,6 +121,9 @@ func writeText(w io.Writer, rows []Row) error {
 		until := "-"
 		if r.ValidUntil != nil {
 			until = formatTime(r.ValidUntil)
+		}
+		if r.ExpiringSoon {
+			until += " (soon)"
 		}
 		fmt.Fprintf(tw, "%s:%s\t%s\t%s\t%s/%s\t%s\t%s\t%s\n",
 			strings.ToLower(r.SubjectKind), printable(r.Subject), printable(r.Grant()), printable(r.Connection),

@@ -78,7 +78,7 @@ func (r *Recorder) commit(batch []*pending, events []Event, buf *[]byte) []Event
 	storeErrs := r.append(events)
 	for i, err := range storeErrs {
 		if err != nil {
-			r.markUnstored(&events[i], err)
+			r.markUnstored(&events[i], err, batch[i].outcome)
 		}
 	}
 	lineErr := r.writeLines(events, buf)
@@ -130,9 +130,18 @@ func (r *Recorder) appendTimed(events []Event) error {
 
 // markUnstored clears the chain fields of an event the store did not keep
 // and, with PolicyFail, says in its JSON line that the server refused the
-// request.
-func (r *Recorder) markUnstored(e *Event, storeErr error) {
+// request. The line of an outcome (RecordOutcome) keeps its outcome, since
+// the change happened, and says only that the event is not stored.
+func (r *Recorder) markUnstored(e *Event, storeErr error, outcome bool) {
 	e.Seq, e.PrevHash, e.Hash = 0, "", ""
+	if outcome {
+		msg := "not stored: audit " + storeErr.Error()
+		if e.Error != "" {
+			msg += "; " + e.Error
+		}
+		e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+		return
+	}
 	if r.policy == PolicyFail {
 		msg := "request refused: audit " + storeErr.Error()
 		if e.Error != "" {

@@ -16,9 +16,18 @@
 // a chain leaves a shorter valid chain; comparing its head (VerifyResult
 // LastSeq and LastHash) with the JSON lines shipped elsewhere detects that.
 //
-// Stores: the sqlite subpackage is the embedded default. Other backends
-// implement Store with the shared helpers here (Seal, ChainVerifier, Filter,
-// Cursor) so that they hash, verify and paginate identically.
+// Bounds: every stored field is bounded (see the Max* limits); an
+// identifier longer than its limit (a refused request's 200 KiB key, say)
+// is cut and ends with CutMark, its length and SHA-256, so it still matches.
+// Group commit never lets one event cost another its record: when the
+// database refuses a batch for the content of an event (ErrRejected), the
+// Recorder stores each event of the batch on its own.
+//
+// Stores: the sqlite subpackage is the embedded default, postgres the one
+// for replicas; both are the SQL of the sqlstore subpackage with their
+// dialect. Other backends implement Store with the shared helpers here
+// (Seal, ChainVerifier, Filter, Cursor) so that they hash, verify and
+// paginate identically; audittest holds the conformance suite.
 //
 // The package imports neither Kubernetes nor Echo.
 package audit

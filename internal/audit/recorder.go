@@ -69,6 +69,9 @@ type Recorder struct {
 type pending struct {
 	ev   Event
 	done chan error
+	// outcome marks an event of something that already happened (see
+	// RecordOutcome): a store failure must not call it refused.
+	outcome bool
 }
 
 // NewRecorder starts a Recorder. Call Close to stop it.
@@ -127,6 +130,19 @@ func (r *Recorder) Writer() string { return r.writer }
 // Record logs the failure and counts it; with PolicyFail it returns the
 // error, with PolicyIgnore nil.
 func (r *Recorder) Record(ctx context.Context, e Event) error {
+	return r.record(ctx, e, false)
+}
+
+// RecordOutcome records the outcome of a change already made at S3 (after
+// Record stored the attempt as pending). It returns Record's errors, but
+// when the store fails, the JSON line keeps e's outcome, noting that the
+// event is not stored, instead of saying the request was refused: the
+// change happened, whatever the policy.
+func (r *Recorder) RecordOutcome(ctx context.Context, e Event) error {
+	return r.record(ctx, e, true)
+}
+
+func (r *Recorder) record(ctx context.Context, e Event, outcome bool) error {
 	start := time.Now()
 	// The caller may share Groups with concurrent requests; Normalize and the
 	// queue must not touch its array.
@@ -141,7 +157,7 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 		return r.failed(&e, err)
 	}
 	r.m.event(e.Decision, e.Outcome)
-	err := r.submit(ctx, &e)
+	err := r.submit(ctx, &e, outcome)
 	r.m.seconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		return r.failed(&e, err)
@@ -153,9 +169,9 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 // one allocation less per event.
 var pendings = sync.Pool{New: func() any { return &pending{done: make(chan error, 1)} }}
 
-func (r *Recorder) submit(ctx context.Context, e *Event) error {
+func (r *Recorder) submit(ctx context.Context, e *Event, outcome bool) error {
 	p := pendings.Get().(*pending)
-	p.ev = *e
+	p.ev, p.outcome = *e, outcome
 	r.mu.RLock()
 	if r.closed {
 		r.mu.RUnlock()

@@ -24,7 +24,13 @@ func (ix *Index) Decide(p grant.Principal, perm grant.Permission, connection, bu
 // snapshot: the caller needs no second look-up, which a grant change in
 // between could answer differently. The limits are zero when it denies.
 func (ix *Index) DecideUpload(p grant.Principal, connection, bucket, key string) (Decision, UploadLimits) {
-	d, by := ix.cur.Load().decide(p, grant.Write, connection, bucket, key)
+	return ix.DecideLimits(p, grant.Write, connection, bucket, key)
+}
+
+// DecideLimits is DecideUpload for any perm: a download needs the deciding
+// grant's ValidUntil, which its presigned URL must not outlive.
+func (ix *Index) DecideLimits(p grant.Principal, perm grant.Permission, connection, bucket, key string) (Decision, UploadLimits) {
+	d, by := ix.cur.Load().decide(p, perm, connection, bucket, key)
 	if by.recs == nil {
 		return d, UploadLimits{}
 	}

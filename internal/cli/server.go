@@ -28,6 +28,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/reviewsource"
+	"github.com/s3am/s3-access-manager/internal/s3conn"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -56,6 +57,9 @@ type serverOptions struct {
 	auditWriter        string
 	presignTTL         time.Duration
 	presignMaxTTL      time.Duration
+	s3Timeout          time.Duration
+	httpTimeouts       server.Timeouts
+	links              linkFlags
 
 	zap zap.Options
 }
@@ -92,6 +96,11 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 	f.StringVar(&o.auditWriter, "audit-writer", envOr("POD_NAME", ""), "name of this process's audit chain (default: the hostname)")
 	f.DurationVar(&o.presignTTL, "presign-ttl", 0, "validity of presigned URLs (default 15m)")
 	f.DurationVar(&o.presignMaxTTL, "presign-max-ttl", 0, "cap on the validity of presigned URLs (default 30m)")
+	f.DurationVar(&o.s3Timeout, "s3-timeout", s3conn.DefaultCallTimeout, "deadline of every call to S3 or STS; a request whose call runs out answers 504")
+	f.DurationVar(&o.httpTimeouts.Read, "http-read-timeout", server.DefaultTimeouts.Read, "how long a client may take to send a whole request")
+	f.DurationVar(&o.httpTimeouts.Write, "http-write-timeout", server.DefaultTimeouts.Write, "how long handling a request and sending its answer may take; keep it above --s3-timeout")
+	f.DurationVar(&o.httpTimeouts.Idle, "http-idle-timeout", server.DefaultTimeouts.Idle, "how long a kept-alive connection may wait for its next request")
+	o.links.bind(f)
 	if !common {
 		return
 	}
@@ -153,7 +162,7 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 	}
 	index := authz.New()
 	conns := server.NewConnections(mgr.GetClient(), objects.Options{
-		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: index.GrantsOf,
+		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: index.GrantsOf, CallTimeout: o.s3Timeout,
 	})
 	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: index, OnChange: conns.Invalidate}
 	if err := feeder.SetupWithManager(mgr); err != nil {
@@ -186,7 +195,13 @@ func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverPar
 		parts.close()
 		return nil, err
 	}
+	links, err := o.links.options(ctx, mgr, parts.log)
+	if err != nil {
+		parts.close()
+		return nil, err
+	}
 	opts := server.Options{
+		Links: links,
 		Index: index, Objects: conns.Service,
 		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
 		AccessReview: reviewsource.Reader(mgr.GetClient()),
@@ -227,7 +242,10 @@ func serve(ctx context.Context, log *slog.Logger, mgr ctrl.Manager, h http.Handl
 	mgrDone := make(chan error, 1)
 	go func() { mgrDone <- mgr.Start(mgrCtx) }()
 
-	srv := &http.Server{Addr: o.listen, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv, err := server.NewHTTPServer(o.listen, h, o.httpTimeouts)
+	if err != nil {
+		return err
+	}
 	srvDone := make(chan error, 1)
 	go func() { srvDone <- srv.ListenAndServe() }()
 	log.Info("server listening", "address", o.listen)

@@ -35,6 +35,9 @@ func Grant(pg *v1alpha1.PrefixGrant) (grant.Grant, error) {
 	if pg.Spec.WholeBucket {
 		g.Prefix = ""
 	}
+	if u := pg.Spec.ValidUntil; u != nil {
+		g.ValidUntil = u.Time
+	}
 	for i, s := range pg.Spec.Subjects {
 		g.Subjects[i] = grant.Subject{Kind: grant.SubjectKind(s.Kind), Name: s.Name}
 	}

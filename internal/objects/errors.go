@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"regexp"
 
@@ -39,6 +40,12 @@ const (
 	// KindUnavailable: S3 or STS could not be reached, was overloaded, or the
 	// connection's own credentials no longer work; retrying later may help.
 	KindUnavailable Kind = "Unavailable"
+	// KindTimeout: S3 or STS did not answer within the call timeout
+	// (Options.CallTimeout); whether a change happened is unknown.
+	KindTimeout Kind = "Timeout"
+	// KindAlreadyExists: an upload that must not replace an object
+	// (If-None-Match: *) found one at its key.
+	KindAlreadyExists Kind = "AlreadyExists"
 	// KindInternal: anything else, such as a session policy too large for STS
 	// or an answer S3 should not have given.
 	KindInternal Kind = "Internal"
@@ -57,6 +64,10 @@ func (k Kind) HTTPStatus() int {
 		return http.StatusRequestEntityTooLarge
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindTimeout:
+		return http.StatusGatewayTimeout
+	case KindAlreadyExists:
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
 }
@@ -155,6 +166,8 @@ var codeKinds = map[string]Kind{
 	"InternalError":              KindUnavailable,
 	"RequestTimeout":             KindUnavailable,
 	"XMinioServerNotInitialized": KindUnavailable,
+	"PreconditionFailed":         KindAlreadyExists,
+	"ConditionalRequestConflict": KindAlreadyExists,
 }
 
 // kindMessages explain each kind when S3 gave the code.
@@ -167,6 +180,7 @@ var kindMessages = map[Kind]string{
 	KindEntityTooLarge:  "the object or part is too large",
 	KindInvalidArgument: "S3 refused the request as invalid",
 	KindUnavailable:     "S3 is unavailable or refused the connection's credentials",
+	KindAlreadyExists:   "the object already exists",
 }
 
 // fromSDK converts an error of an SDK call into an *Error.
@@ -181,6 +195,10 @@ func fromSDK(op string, err error) *Error {
 	}
 	apiErr, isAPI := errors.AsType[smithy.APIError](err)
 	switch {
+	case timedOut(err):
+		e.Kind = KindTimeout
+		e.Message = "S3 or STS did not answer in time"
+		e.cause = context.DeadlineExceeded
 	case failingService(err) == "STS":
 		// Fetching the connection's own credentials failed: the caller is
 		// not refused, the server cannot work.
@@ -218,6 +236,16 @@ func fromSDK(op string, err error) *Error {
 	return e
 }
 
+// timedOut reports a call that ran out of time: its deadline passed, or the
+// HTTP client's timeout cut the exchange.
+func timedOut(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
+}
+
 // failingService returns the service of the innermost SDK operation in err's
 // chain: an S3 call whose credentials could not be fetched failed in STS.
 func failingService(err error) string {
@@ -248,6 +276,9 @@ func kindOfCode(code string, status int) Kind {
 
 // canceled reports a caller that stopped waiting, keeping ctx's error.
 func canceled(ctx context.Context, op string) *Error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &Error{Kind: KindTimeout, Op: op, Message: "S3 or STS did not answer in time", cause: ctx.Err()}
+	}
 	return &Error{Kind: KindUnavailable, Op: op, Message: ctx.Err().Error(), cause: ctx.Err()}
 }
 

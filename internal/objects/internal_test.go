@@ -59,24 +59,31 @@ func TestCheckCompletion(t *testing.T) {
 func TestValidatePartsToSign(t *testing.T) {
 	many := make([]PartToSign, MaxPartURLsPerCall+1)
 	for i := range many {
-		many[i].Number = int32(i + 1)
+		many[i].Number, many[i].Size = int32(i+1), 1
 	}
 	for _, tc := range []struct {
 		name  string
 		parts []PartToSign
+		limit int64
 		kind  Kind
 	}{
-		{"first and last numbers", []PartToSign{{Number: 1}, {Number: MaxParts, Size: MaxPartSize}}, ""},
-		{"a full batch", many[:MaxPartURLsPerCall], ""},
-		{"none", nil, KindInvalidArgument},
-		{"too many", many, KindInvalidArgument},
-		{"zero", []PartToSign{{Number: 0}}, KindInvalidArgument},
-		{"beyond", []PartToSign{{Number: MaxParts + 1}}, KindInvalidArgument},
-		{"twice", []PartToSign{{Number: 3}, {Number: 3}}, KindInvalidArgument},
-		{"negative size", []PartToSign{{Number: 3, Size: -1}}, KindInvalidArgument},
-		{"oversized", []PartToSign{{Number: 3, Size: MaxPartSize + 1}}, KindEntityTooLarge},
+		{"first and last numbers", []PartToSign{{Number: 1, Size: 1}, {Number: MaxParts, Size: MaxPartSize}}, 0, ""},
+		{"a full batch", many[:MaxPartURLsPerCall], 0, ""},
+		{"none", nil, 0, KindInvalidArgument},
+		{"too many", many, 0, KindInvalidArgument},
+		{"zero", []PartToSign{{Number: 0}}, 0, KindInvalidArgument},
+		{"beyond", []PartToSign{{Number: MaxParts + 1}}, 0, KindInvalidArgument},
+		{"twice", []PartToSign{{Number: 3, Size: 1}, {Number: 3, Size: 1}}, 0, KindInvalidArgument},
+		{"negative size", []PartToSign{{Number: 3, Size: -1}}, 0, KindInvalidArgument},
+		{"oversized", []PartToSign{{Number: 3, Size: MaxPartSize + 1}}, 0, KindEntityTooLarge},
+		// A URL without a signed length would take a part of any size.
+		{"no size", []PartToSign{{Number: 1}}, 0, KindInvalidArgument},
+		{"within the grant", []PartToSign{{Number: 1, Size: MinPartSize}, {Number: 2, Size: 10}}, MinPartSize + 10, ""},
+		{"one part over the grant", []PartToSign{{Number: 1, Size: 101}}, 100, KindEntityTooLarge},
+		{"a late part over the grant", []PartToSign{{Number: 3, Size: 1}}, 2 * MinPartSize, KindEntityTooLarge},
+		{"a batch over the grant", []PartToSign{{Number: 1, Size: MinPartSize}, {Number: 2, Size: 11}}, MinPartSize + 10, KindEntityTooLarge},
 	} {
-		err := validatePartsToSign("Sign", tc.parts)
+		err := validatePartsToSign("Sign", tc.parts, tc.limit)
 		if (tc.kind == "" && err != nil) || (tc.kind != "" && (err == nil || err.Kind != tc.kind)) {
 			t.Errorf("%s: error = %v, want kind %q", tc.name, err, tc.kind)
 		}
@@ -209,6 +216,35 @@ func TestKindHTTPStatus(t *testing.T) {
 	} {
 		if got := k.HTTPStatus(); got != want {
 			t.Errorf("%s.HTTPStatus() = %d, want %d", k, got, want)
+		}
+	}
+}
+
+func TestSessionLengthEndsWithTheGrants(t *testing.T) {
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	ends := func(d ...time.Duration) []grant.Grant {
+		var gs []grant.Grant
+		for _, x := range d {
+			g := grant.Grant{Name: "g"}
+			if x != 0 {
+				g.ValidUntil = now.Add(x)
+			}
+			gs = append(gs, g)
+		}
+		return gs
+	}
+	for _, tc := range []struct {
+		name   string
+		grants []grant.Grant
+		want   time.Duration
+	}{
+		{"no end", ends(0, 0), time.Hour},
+		{"an end after the session", ends(0, 3*time.Hour), time.Hour},
+		{"the earliest end", ends(50*time.Minute, 40*time.Minute), 41 * time.Minute},
+		{"never below the shortest", ends(time.Minute), 31 * time.Minute},
+	} {
+		if got := sessionLength(tc.grants, now, 31*time.Minute, time.Hour); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

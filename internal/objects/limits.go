@@ -47,6 +47,7 @@ const MaxPartURLsPerCall = 1000
 // to start the request.
 const credentialMargin = time.Minute
 
-// mintTimeout bounds one STS call that mints scoped credentials. It runs
-// detached from the caller's context because other callers may share it.
+// mintTimeout bounds one STS call that mints scoped credentials unless
+// Options.CallTimeout says otherwise. It runs detached from the caller's
+// context because other callers may share it.
 const mintTimeout = 30 * time.Second

@@ -65,6 +65,8 @@ type Listing struct {
 // would refuse; the server decides what to show.
 func (s *Service) ListObjects(ctx context.Context, in ListRequest) (Listing, error) {
 	const op = "ListObjects"
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	if err := keys.ValidateBucket(in.Bucket); err != nil {
 		return Listing{}, invalidErr(op, err)
 	}

@@ -21,6 +21,8 @@ func TestAgainstMinIO(t *testing.T) {
 		{"multipart complete refusals", testCompleteRefusals},
 		{"credential scoping", testCredentialScoping},
 		{"scoped credential cache", testScopedCache},
+		{"uploads that must not replace", testNoReplace},
+		{"URLs end with the grant", testNotAfter},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -39,27 +39,17 @@ type MultipartUpload struct {
 // key, SSE-KMS (parts then need no encryption headers).
 func (s *Service) CreateMultipartUpload(ctx context.Context, in MultipartRequest) (MultipartUpload, error) {
 	const op = "CreateMultipartUpload"
-	if err := validateObject(op, in.Bucket, in.Key); err != nil {
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, true, in.Size, in.MaxObjectSize); err != nil {
 		return MultipartUpload{}, err
 	}
-	if err := validateContentType(op, in.ContentType, true); err != nil {
-		return MultipartUpload{}, err
-	}
-	if in.Size < 0 {
-		return MultipartUpload{}, invalid(op, "size %d is negative", in.Size)
-	}
-	if err := checkObjectSize(op, in.Size, in.MaxObjectSize); err != nil {
-		return MultipartUpload{}, err
-	}
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	input := &s3.CreateMultipartUploadInput{
 		Bucket:      aws.String(in.Bucket),
 		Key:         aws.String(in.Key),
 		ContentType: aws.String(in.ContentType),
 	}
-	if s.kmsKey != "" {
-		input.ServerSideEncryption = types.ServerSideEncryptionAwsKms
-		input.SSEKMSKeyId = aws.String(s.kmsKey)
-	}
+	input.ServerSideEncryption, input.SSEKMSKeyId = s.sseKMS()
 	out, err := s.client.CreateMultipartUpload(ctx, input)
 	if err != nil {
 		return MultipartUpload{}, fromSDK(op, err)
@@ -75,9 +65,10 @@ func (s *Service) CreateMultipartUpload(ctx context.Context, in MultipartRequest
 type PartToSign struct {
 	// Number is the part number, 1 to MaxParts.
 	Number int32 `json:"partNumber"`
-	// Size, if positive, is signed as the part's Content-Length (at most
-	// MaxPartSize); 0 leaves the length free, Complete still checks it.
-	Size int64 `json:"size,omitempty"`
+	// Size is signed as the part's Content-Length: the part must be exactly
+	// this many bytes, 1 to MaxPartSize. It is required: a URL without a
+	// signed length would take a part of any size.
+	Size int64 `json:"size"`
 }
 
 // PartURLsRequest asks for presigned UploadPart URLs.
@@ -88,6 +79,13 @@ type PartURLsRequest struct {
 	// TTL is how long the URLs stay valid; 0 means the default. It is
 	// capped at the maximum.
 	TTL time.Duration
+	// NotAfter, if set, is when the deciding grant stops authorizing; the
+	// URLs expire by then.
+	NotAfter time.Time
+	// MaxObjectSize is the grant's upload limit; 0 means S3's own. A part
+	// whose upload alone would make the object exceed it is refused: part n
+	// of size b needs at least (n-1)*MinPartSize + b bytes in all.
+	MaxObjectSize int64
 }
 
 // PresignedPart is the URL that uploads one part. The part's ETag comes back
@@ -105,38 +103,27 @@ func (s *Service) PresignUploadParts(ctx context.Context, p grant.Principal, in 
 	if err := validateUpload(op, in.Bucket, in.Key, in.UploadID); err != nil {
 		return nil, err
 	}
-	if err := validatePartsToSign(op, in.Parts); err != nil {
+	if err := validatePartsToSign(op, in.Parts, in.MaxObjectSize); err != nil {
 		return nil, err
 	}
-	ttl, err := s.ttl(op, in.TTL)
+	plan, err := s.planPresign(ctx, op, p, in.TTL, in.NotAfter)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	creds, err := s.signingCredentials(ctx, op, p, ttl)
-	if err != nil {
-		return nil, err
-	}
-	expires := expiry(now, ttl, creds)
-	sign := signWith(creds, ttl)
+	sign := plan.sign()
 	out := make([]PresignedPart, 0, len(in.Parts))
 	for _, part := range in.Parts {
-		input := &s3.UploadPartInput{
-			Bucket:     aws.String(in.Bucket),
-			Key:        aws.String(in.Key),
-			UploadId:   aws.String(in.UploadID),
-			PartNumber: aws.Int32(part.Number),
-		}
-		if part.Size > 0 {
-			input.ContentLength = aws.Int64(part.Size)
-		}
-		req, err := s.presign.PresignUploadPart(ctx, input, sign)
+		req, err := s.presign.PresignUploadPart(ctx, &s3.UploadPartInput{
+			Bucket:        aws.String(in.Bucket),
+			Key:           aws.String(in.Key),
+			UploadId:      aws.String(in.UploadID),
+			PartNumber:    aws.Int32(part.Number),
+			ContentLength: aws.Int64(part.Size),
+		}, sign)
 		if err != nil {
 			return nil, fromSDK(op, err)
 		}
-		out = append(out, PresignedPart{Number: part.Number, PresignedRequest: PresignedRequest{
-			URL: req.URL, Method: req.Method, Headers: headersToSend(req.SignedHeader), ExpiresAt: expires,
-		}})
+		out = append(out, PresignedPart{Number: part.Number, PresignedRequest: plan.request(req)})
 	}
 	return out, nil
 }
@@ -155,6 +142,8 @@ type Part struct {
 // interrupted upload by uploading the parts missing from it.
 func (s *Service) ListParts(ctx context.Context, bucket, key, uploadID string) ([]Part, error) {
 	const op = "ListParts"
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	if err := validateUpload(op, bucket, key, uploadID); err != nil {
 		return nil, err
 	}
@@ -199,6 +188,9 @@ type CompleteRequest struct {
 	Parts []CompletedPart
 	// MaxObjectSize is the grant's upload limit; 0 means S3's own.
 	MaxObjectSize int64
+	// NoReplace sends If-None-Match: *: S3 refuses to complete (412,
+	// KindAlreadyExists) when the key already holds an object.
+	NoReplace bool
 }
 
 // CompletedUpload is the object a completed multipart upload made.
@@ -224,6 +216,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteReques
 	if err := validateUpload(op, in.Bucket, in.Key, in.UploadID); err != nil {
 		return CompletedUpload{}, err
 	}
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	listed, err := s.ListParts(ctx, in.Bucket, in.Key, in.UploadID)
 	if err != nil {
 		e := fromSDK(op, err)
@@ -243,6 +237,7 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteReques
 		Key:             aws.String(in.Key),
 		UploadId:        aws.String(in.UploadID),
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
+		IfNoneMatch:     ifNoneMatch(in.NoReplace),
 	})
 	if err != nil {
 		return CompletedUpload{}, fromSDK(op, err)
@@ -261,6 +256,8 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, in CompleteReques
 // removes it.
 func (s *Service) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
 	const op = "AbortMultipartUpload"
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	if err := validateUpload(op, bucket, key, uploadID); err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // ObjectInfo is what HeadObject tells about an object.
@@ -29,6 +28,8 @@ type ObjectInfo struct {
 // credentials.
 func (s *Service) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error) {
 	const op = "HeadObject"
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	if err := validateObject(op, bucket, key); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -53,6 +54,8 @@ func (s *Service) HeadObject(ctx context.Context, bucket, key string) (ObjectInf
 // adds a delete marker.
 func (s *Service) DeleteObject(ctx context.Context, bucket, key string) error {
 	const op = "DeleteObject"
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
 	if err := validateObject(op, bucket, key); err != nil {
 		return err
 	}
@@ -65,25 +68,17 @@ func (s *Service) DeleteObject(ctx context.Context, bucket, key string) error {
 // PutEmptyObject writes a zero-byte object with the connection's
 // credentials (and SSE-KMS when configured): a presigned PUT cannot sign a
 // zero Content-Length, so empty files are created by the server itself.
-func (s *Service) PutEmptyObject(ctx context.Context, bucket, key, contentType string) (ObjectInfo, error) {
+// With noReplace it sends If-None-Match: *, and an existing object makes it
+// fail with KindAlreadyExists.
+func (s *Service) PutEmptyObject(ctx context.Context, bucket, key, contentType string, noReplace bool) (ObjectInfo, error) {
 	const op = "PutEmptyObject"
-	if err := validateObject(op, bucket, key); err != nil {
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	if err := validateWrite(op, bucket, key, contentType, true, 0, 0); err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := validateContentType(op, contentType, true); err != nil {
-		return ObjectInfo{}, err
-	}
-	in := &s3.PutObjectInput{
-		Bucket:        aws.String(bucket),
-		Key:           aws.String(key),
-		ContentType:   aws.String(contentType),
-		ContentLength: aws.Int64(0),
-		Body:          strings.NewReader(""),
-	}
-	if s.kmsKey != "" {
-		in.ServerSideEncryption = types.ServerSideEncryptionAwsKms
-		in.SSEKMSKeyId = aws.String(s.kmsKey)
-	}
+	in := s.putInput(bucket, key, contentType, 0, noReplace)
+	in.Body = strings.NewReader("")
 	out, err := s.client.PutObject(ctx, in)
 	if err != nil {
 		return ObjectInfo{}, fromSDK(op, err)

@@ -29,7 +29,7 @@ func testObjectCalls(t *testing.T, env *minioEnv) {
 	wantKind(t, err, objects.KindNotFound)
 	wantKind(t, svc.DeleteObject(t.Context(), testBucket, "obj//a.bin"), objects.KindInvalidArgument)
 
-	empty, err := svc.PutEmptyObject(t.Context(), testBucket, "obj/empty.txt", "text/plain")
+	empty, err := svc.PutEmptyObject(t.Context(), testBucket, "obj/empty.txt", "text/plain", false)
 	if err != nil {
 		t.Fatalf("PutEmptyObject: %v", err)
 	}

@@ -102,7 +102,7 @@ func TestKMSHeadersAreSigned(t *testing.T) {
 				t.Error("SSE is a query parameter, which a client could drop; it must be a signed header")
 			}
 
-			post, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: "data", Folder: "a/", MaxObjectSize: 100})
+			post, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: "data", Key: "a/b", MaxObjectSize: 100})
 			if err != nil {
 				t.Fatalf("PresignPost: %v", err)
 			}
@@ -117,7 +117,7 @@ func TestKMSHeadersAreSigned(t *testing.T) {
 			if err := json.Unmarshal(raw, &doc); err != nil {
 				t.Fatal(err)
 			}
-			want := []string{`["starts-with","$key","a/"]`, `["starts-with","$Content-Type",""]`, `["content-length-range",1,100]`,
+			want := []string{`{"key":"a/b"}`, `["starts-with","$Content-Type",""]`, `["content-length-range",1,100]`,
 				`{"x-amz-server-side-encryption":"aws:kms"}`, `{"x-amz-server-side-encryption-aws-kms-key-id":"` + spec.KMS.KeyARN + `"}`}
 			var got []string
 			for _, c := range doc.Conditions {
@@ -126,6 +126,11 @@ func TestKMSHeadersAreSigned(t *testing.T) {
 			for _, w := range want {
 				if !containsString(got, w) {
 					t.Errorf("POST policy conditions %v lack %s", got, w)
+				}
+			}
+			for _, c := range got {
+				if strings.Contains(c, `"$key"`) {
+					t.Errorf("POST policy condition %s lets the form choose its key", c)
 				}
 			}
 		})

@@ -8,7 +8,7 @@ import (
 func validPartNumber(n int32) bool { return n >= 1 && n <= MaxParts }
 
 // validatePartsToSign checks a batch of parts to presign.
-func validatePartsToSign(op string, parts []PartToSign) *Error {
+func validatePartsToSign(op string, parts []PartToSign, grantLimit int64) *Error {
 	if len(parts) == 0 {
 		return invalid(op, "no parts to sign")
 	}
@@ -16,6 +16,7 @@ func validatePartsToSign(op string, parts []PartToSign) *Error {
 		return invalid(op, "%d parts asked at once; ask for at most %d per call", len(parts), MaxPartURLsPerCall)
 	}
 	seen := make(map[int32]bool, len(parts))
+	var total int64
 	for _, p := range parts {
 		if !validPartNumber(p.Number) {
 			return invalid(op, "part number %d is outside 1..%d", p.Number, MaxParts)
@@ -24,11 +25,19 @@ func validatePartsToSign(op string, parts []PartToSign) *Error {
 			return invalid(op, "part %d is asked twice", p.Number)
 		}
 		seen[p.Number] = true
-		if p.Size < 0 {
-			return invalid(op, "part %d: size %d is negative", p.Number, p.Size)
+		if p.Size < 1 {
+			return invalid(op, "part %d: size %d; every part needs its exact size, 1 byte or more, which is signed into its URL", p.Number, p.Size)
 		}
 		if p.Size > MaxPartSize {
 			return tooLarge(op, "part %d: %d bytes exceed the %d-byte part limit", p.Number, p.Size, MaxPartSize)
+		}
+		// Every part before this one is at least MinPartSize in an upload
+		// that can complete, so this is the least the object would be.
+		if least := int64(p.Number-1)*MinPartSize + p.Size; grantLimit > 0 && least > grantLimit {
+			return tooLarge(op, "part %d of %d bytes makes the object at least %d bytes; the upload limit is %d bytes", p.Number, p.Size, least, grantLimit)
+		}
+		if total += p.Size; grantLimit > 0 && total > grantLimit {
+			return tooLarge(op, "the parts asked for total %d bytes, over the upload limit of %d bytes", total, grantLimit)
 		}
 	}
 	return nil

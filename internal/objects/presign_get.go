@@ -19,6 +19,9 @@ type GetRequest struct {
 	// TTL is how long the URL stays valid; 0 means the default. It is capped
 	// at the maximum.
 	TTL time.Duration
+	// NotAfter, if set, is when the deciding grant stops authorizing; the
+	// URL expires by then.
+	NotAfter time.Time
 }
 
 // PresignGet returns a URL that downloads in.Key as an attachment: S3
@@ -35,12 +38,7 @@ func (s *Service) PresignGet(ctx context.Context, p grant.Principal, in GetReque
 	if name == "" {
 		name = FileName(in.Key)
 	}
-	ttl, err := s.ttl(op, in.TTL)
-	if err != nil {
-		return PresignedRequest{}, err
-	}
-	now := time.Now()
-	creds, err := s.signingCredentials(ctx, op, p, ttl)
+	plan, err := s.planPresign(ctx, op, p, in.TTL, in.NotAfter)
 	if err != nil {
 		return PresignedRequest{}, err
 	}
@@ -48,14 +46,9 @@ func (s *Service) PresignGet(ctx context.Context, p grant.Principal, in GetReque
 		Bucket:                     aws.String(in.Bucket),
 		Key:                        aws.String(in.Key),
 		ResponseContentDisposition: aws.String(AttachmentDisposition(name)),
-	}, signWith(creds, ttl))
+	}, plan.sign())
 	if err != nil {
 		return PresignedRequest{}, fromSDK(op, err)
 	}
-	return PresignedRequest{
-		URL:       req.URL,
-		Method:    req.Method,
-		Headers:   headersToSend(req.SignedHeader),
-		ExpiresAt: expiry(now, ttl, creds),
-	}, nil
+	return plan.request(req), nil
 }

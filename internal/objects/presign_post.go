@@ -11,23 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/keys"
 )
 
-// FilenameVariable in a POST form's key field is replaced by S3 with the
-// name of the uploaded file.
-const FilenameVariable = "${filename}"
-
-// PostRequest asks for a browser form upload (HTTP POST) into a folder.
+// PostRequest asks for a browser form upload (HTTP POST) of one object.
 type PostRequest struct {
-	Bucket string
-	// Folder is the prefix every key must start with, ending in "/"; empty
-	// means the whole bucket. The policy checks only that the key starts
-	// with it, so keys that keys.ValidateKey refuses (with ".." or "//"
-	// segments) can be posted: the server must validate the key when the
-	// client confirms the upload, and scoped credentials still confine it to
-	// the caller's grants.
-	Folder string
+	// Bucket and Key name the object; the policy fixes the key exactly, so
+	// the form can write no other key (with ".." segments or elsewhere in
+	// the folder) than the one the server validated and authorized.
+	Bucket, Key string
 	// ContentType, if set, is the only Content-Type the form may carry;
 	// otherwise the form may carry any.
 	ContentType string
@@ -37,12 +28,19 @@ type PostRequest struct {
 	// TTL is how long the form stays valid; 0 means the default. It is
 	// capped at the maximum.
 	TTL time.Duration
+	// NotAfter, if set, is when the deciding grant stops authorizing; the
+	// form expires by then.
+	NotAfter time.Time
+	// NoReplace refuses to sign (KindAlreadyExists) when the key already
+	// holds an object. POST policies have no If-None-Match condition, so
+	// this is checked when signing: an object written at the key between
+	// signing and posting is replaced.
+	NoReplace bool
 }
 
 // PresignedPost is an HTML form upload: POST a multipart/form-data body to
 // URL with every field of Fields, then the file last, in a field named
-// "file". The key field holds Folder + "${filename}"; the client may replace
-// it with any key under Folder. Fields holds the signature, credential and
+// "file". Fields holds the signature, credential and
 // session token: String and LogValue print only the field names.
 type PresignedPost struct {
 	// URL is the bucket's URL.
@@ -69,27 +67,22 @@ func (p PresignedPost) String() string {
 // LogValue makes slog print the redacted form.
 func (p PresignedPost) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
-// PresignPost returns a form that uploads one file under in.Folder. The
-// policy's conditions are ["starts-with", "$key", Folder], the Content-Type
-// (exact when in.ContentType is set, anything otherwise), the SSE-KMS fields
-// when the connection names a KMS key, and content-length-range when
-// in.MaxObjectSize is set. With credential scoping it is signed with p's
-// scoped session, so S3 refuses keys outside p's grants even inside Folder.
+// PresignPost returns a form that uploads in.Key. The policy's conditions
+// are the exact key, the Content-Type (exact when in.ContentType is set,
+// anything otherwise), the SSE-KMS fields when the connection names a KMS
+// key, and content-length-range when in.MaxObjectSize is set. With
+// credential scoping it is signed with p's scoped session.
 func (s *Service) PresignPost(ctx context.Context, p grant.Principal, in PostRequest) (PresignedPost, error) {
 	const op = "PresignPost"
-	if err := keys.ValidateBucket(in.Bucket); err != nil {
-		return PresignedPost{}, invalidErr(op, err)
-	}
-	if err := keys.ValidateListPrefix(in.Folder); err != nil {
-		return PresignedPost{}, invalidErr(op, err)
-	}
-	if err := validateContentType(op, in.ContentType, false); err != nil {
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, false, 0, in.MaxObjectSize); err != nil {
 		return PresignedPost{}, err
 	}
-	if in.MaxObjectSize < 0 {
-		return PresignedPost{}, invalid(op, "maximum object size %d is negative", in.MaxObjectSize)
+	if in.NoReplace {
+		if err := s.absent(ctx, op, in.Bucket, in.Key); err != nil {
+			return PresignedPost{}, err
+		}
 	}
-	ttl, err := s.ttl(op, in.TTL)
+	plan, err := s.planPresign(ctx, op, p, in.TTL, in.NotAfter)
 	if err != nil {
 		return PresignedPost{}, err
 	}
@@ -97,40 +90,48 @@ func (s *Service) PresignPost(ctx context.Context, p grant.Principal, in PostReq
 	// Every form field but the file, the policy and the signature fields
 	// needs a condition, or S3 refuses the form.
 	fields := map[string]string{}
-	conditions := []any{[]any{"starts-with", "$key", in.Folder}}
+	conditions := []any{map[string]string{"key": in.Key}}
 	if in.ContentType != "" {
 		conditions = append(conditions, map[string]string{"Content-Type": in.ContentType})
 		fields["Content-Type"] = in.ContentType
 	} else {
 		conditions = append(conditions, []any{"starts-with", "$Content-Type", ""})
 	}
-	if s.kmsKey != "" {
+	if sse, keyID := s.sseKMS(); keyID != nil {
 		conditions = append(conditions,
-			map[string]string{"x-amz-server-side-encryption": "aws:kms"},
-			map[string]string{"x-amz-server-side-encryption-aws-kms-key-id": s.kmsKey})
-		fields["x-amz-server-side-encryption"] = "aws:kms"
-		fields["x-amz-server-side-encryption-aws-kms-key-id"] = s.kmsKey
+			map[string]string{"x-amz-server-side-encryption": string(sse)},
+			map[string]string{"x-amz-server-side-encryption-aws-kms-key-id": *keyID})
+		fields["x-amz-server-side-encryption"] = string(sse)
+		fields["x-amz-server-side-encryption-aws-kms-key-id"] = *keyID
 	}
 	if in.MaxObjectSize > 0 {
 		conditions = append(conditions, []any{"content-length-range", 1, min(in.MaxObjectSize, MaxSinglePutSize)})
 	}
-
-	now := time.Now()
-	creds, err := s.signingCredentials(ctx, op, p, ttl)
-	if err != nil {
-		return PresignedPost{}, err
-	}
 	req, err := s.presign.PresignPostObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(in.Bucket),
-		Key:    aws.String(in.Folder + FilenameVariable),
+		Key:    aws.String(in.Key),
 	}, func(o *s3.PresignPostOptions) {
-		o.Expires = ttl
+		o.Expires = plan.ttl
 		o.Conditions = conditions
-		o.PostPresigner = postSignerWith{inner: o.PostPresigner, creds: creds}
+		o.PostPresigner = postSignerWith{inner: o.PostPresigner, creds: plan.creds}
 	})
 	if err != nil {
 		return PresignedPost{}, fromSDK(op, err)
 	}
 	maps.Copy(fields, req.Values)
-	return PresignedPost{URL: req.URL, Fields: fields, ExpiresAt: expiry(now, ttl, creds)}, nil
+	return PresignedPost{URL: req.URL, Fields: fields, ExpiresAt: plan.expires}, nil
+}
+
+// absent fails with KindAlreadyExists when key holds an object.
+func (s *Service) absent(ctx context.Context, op, bucket, key string) error {
+	_, err := s.HeadObject(ctx, bucket, key)
+	switch KindOf(err) {
+	case KindNotFound:
+		return nil
+	case "":
+		return &Error{Kind: KindAlreadyExists, Op: op, Message: kindMessages[KindAlreadyExists]}
+	}
+	e := fromSDK(op, err)
+	e.Op = op
+	return e
 }

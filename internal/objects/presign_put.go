@@ -4,10 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-
 	"github.com/s3am/s3-access-manager/internal/grant"
 )
 
@@ -25,6 +21,12 @@ type PutRequest struct {
 	// TTL is how long the URL stays valid; 0 means the default. It is capped
 	// at the maximum.
 	TTL time.Duration
+	// NotAfter, if set, is when the deciding grant stops authorizing; the
+	// URL expires by then.
+	NotAfter time.Time
+	// NoReplace signs If-None-Match: * in: S3 refuses the upload (412) when
+	// the key already exists. Set it for callers without delete permission.
+	NoReplace bool
 }
 
 // PresignPut returns a URL that uploads in.Key with exactly in.ContentType
@@ -34,48 +36,22 @@ type PutRequest struct {
 // session, so S3 refuses it unless p's grants allow the upload.
 func (s *Service) PresignPut(ctx context.Context, p grant.Principal, in PutRequest) (PresignedRequest, error) {
 	const op = "PresignPut"
-	if err := validateObject(op, in.Bucket, in.Key); err != nil {
-		return PresignedRequest{}, err
-	}
-	if err := validateContentType(op, in.ContentType, true); err != nil {
+	if err := validateWrite(op, in.Bucket, in.Key, in.ContentType, true, in.ContentLength, in.MaxObjectSize); err != nil {
 		return PresignedRequest{}, err
 	}
 	if in.ContentLength < 1 {
 		return PresignedRequest{}, invalid(op, "content length %d: a presigned PUT uploads 1 byte or more; use PutEmptyObject for an empty object", in.ContentLength)
 	}
-	if err := checkObjectSize(op, in.ContentLength, in.MaxObjectSize); err != nil {
-		return PresignedRequest{}, err
-	}
 	if in.ContentLength > MaxSinglePutSize {
 		return PresignedRequest{}, tooLarge(op, "%d bytes exceed the %d bytes of a single PUT; use a multipart upload", in.ContentLength, MaxSinglePutSize)
 	}
-	ttl, err := s.ttl(op, in.TTL)
+	plan, err := s.planPresign(ctx, op, p, in.TTL, in.NotAfter)
 	if err != nil {
 		return PresignedRequest{}, err
 	}
-	now := time.Now()
-	creds, err := s.signingCredentials(ctx, op, p, ttl)
-	if err != nil {
-		return PresignedRequest{}, err
-	}
-	input := &s3.PutObjectInput{
-		Bucket:        aws.String(in.Bucket),
-		Key:           aws.String(in.Key),
-		ContentType:   aws.String(in.ContentType),
-		ContentLength: aws.Int64(in.ContentLength),
-	}
-	if s.kmsKey != "" {
-		input.ServerSideEncryption = types.ServerSideEncryptionAwsKms
-		input.SSEKMSKeyId = aws.String(s.kmsKey)
-	}
-	req, err := s.presign.PresignPutObject(ctx, input, signWith(creds, ttl))
+	req, err := s.presign.PresignPutObject(ctx, s.putInput(in.Bucket, in.Key, in.ContentType, in.ContentLength, in.NoReplace), plan.sign())
 	if err != nil {
 		return PresignedRequest{}, fromSDK(op, err)
 	}
-	return PresignedRequest{
-		URL:       req.URL,
-		Method:    req.Method,
-		Headers:   headersToSend(req.SignedHeader),
-		ExpiresAt: expiry(now, ttl, creds),
-	}, nil
+	return plan.request(req), nil
 }

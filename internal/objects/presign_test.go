@@ -125,21 +125,28 @@ func testPresignedPut(t *testing.T, env *minioEnv) {
 func testPresignedPost(t *testing.T, env *minioEnv) {
 	svc := env.service(t, false, objects.Options{})
 	post, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{
-		Bucket: testBucket, Folder: "post/inbox/", MaxObjectSize: 64,
+		Bucket: testBucket, Key: "post/inbox/a.txt", MaxObjectSize: 64,
 	})
 	if err != nil {
 		t.Fatalf("PresignPost: %v", err)
 	}
-	if post.Fields["key"] != "post/inbox/"+objects.FilenameVariable || post.Fields["policy"] == "" {
-		t.Fatalf("fields %v: want key post/inbox/${filename} and a policy", post)
+	if post.Fields["key"] != "post/inbox/a.txt" || post.Fields["policy"] == "" {
+		t.Fatalf("fields %v: want key post/inbox/a.txt and a policy", post)
 	}
 	if s := post.String(); strings.Contains(s, post.Fields["X-Amz-Signature"]) || strings.Contains(s, post.Fields["policy"]) {
 		t.Errorf("String() = %q shows secret fields", s)
 	}
 	data := []byte("hello through a form")
 
-	t.Run("a key inside the folder uploads", func(t *testing.T) {
-		r := postForm(t, post, map[string]string{"key": "post/inbox/a.txt", "Content-Type": "text/plain"}, "a.txt", data)
+	t.Run("a file over the size is refused", func(t *testing.T) {
+		r := postForm(t, post, nil, "big.bin", make([]byte, 65))
+		if r.status != http.StatusBadRequest || r.code() != "EntityTooLarge" {
+			t.Fatalf("POST of 65 bytes with a 64-byte limit = %v, want 400 EntityTooLarge", r)
+		}
+	})
+
+	t.Run("the signed key uploads", func(t *testing.T) {
+		r := postForm(t, post, map[string]string{"Content-Type": "text/plain"}, "a.txt", data)
 		if r.status != http.StatusNoContent {
 			t.Fatalf("POST = %v, want 204", r)
 		}
@@ -149,17 +156,8 @@ func testPresignedPost(t *testing.T, env *minioEnv) {
 		}
 	})
 
-	t.Run("${filename} names the object after the file", func(t *testing.T) {
-		if r := postForm(t, post, nil, "report.txt", data); r.status != http.StatusNoContent {
-			t.Fatalf("POST = %v, want 204", r)
-		}
-		if _, err := env.getObject(t, "post/inbox/report.txt"); err != nil {
-			t.Fatalf("post/inbox/report.txt: %v", err)
-		}
-	})
-
-	t.Run("a key outside the folder is refused", func(t *testing.T) {
-		for _, key := range []string{"post/other/a.txt", "post/inbox-evil/a.txt", "a.txt"} {
+	t.Run("any other key is refused, even in the same folder", func(t *testing.T) {
+		for _, key := range []string{"post/inbox/b.txt", "post/inbox/../a.txt", "post/inbox/a.txt/x", "post/other/a.txt", "a.txt"} {
 			r := postForm(t, post, map[string]string{"key": key}, "a.txt", data)
 			if r.status != http.StatusForbidden {
 				t.Errorf("POST to %s = %v, want 403", key, r)
@@ -170,23 +168,30 @@ func testPresignedPost(t *testing.T, env *minioEnv) {
 		}
 	})
 
-	t.Run("a file over the size is refused", func(t *testing.T) {
-		r := postForm(t, post, map[string]string{"key": "post/inbox/big.bin"}, "big.bin", make([]byte, 65))
-		if r.status != http.StatusBadRequest || r.code() != "EntityTooLarge" {
-			t.Fatalf("POST of 65 bytes with a 64-byte limit = %v, want 400 EntityTooLarge", r)
+	t.Run("without replacing, an existing key is not signed", func(t *testing.T) {
+		_, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: testBucket, Key: "post/inbox/a.txt", NoReplace: true})
+		if objects.KindOf(err) != objects.KindAlreadyExists {
+			t.Fatalf("PresignPost over an object without replacing = %v, want AlreadyExists", err)
+		}
+		if _, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: testBucket, Key: "post/inbox/new.txt", NoReplace: true}); err != nil {
+			t.Fatalf("PresignPost of a new key without replacing: %v", err)
 		}
 	})
 
 	t.Run("an exact content type is enforced", func(t *testing.T) {
-		typed, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: testBucket, Folder: "post/typed/", ContentType: "image/png"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r := postForm(t, typed, map[string]string{"key": "post/typed/a.png"}, "a.png", data); r.status != http.StatusNoContent {
-			t.Fatalf("POST with the signed type = %v, want 204", r)
-		}
-		if r := postForm(t, typed, map[string]string{"key": "post/typed/b.png", "Content-Type": "text/html"}, "b.png", data); r.status != http.StatusForbidden {
-			t.Fatalf("POST with another type = %v, want 403", r)
+		for key, ct := range map[string]string{"post/typed/a.png": "", "post/typed/b.png": "text/html"} {
+			typed, err := svc.PresignPost(t.Context(), nobody, objects.PostRequest{Bucket: testBucket, Key: key, ContentType: "image/png"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := http.StatusNoContent
+			fields := map[string]string{}
+			if ct != "" {
+				fields["Content-Type"], want = ct, http.StatusForbidden
+			}
+			if r := postForm(t, typed, fields, "a.png", data); r.status != want {
+				t.Fatalf("POST to %s with type %q = %v, want %d", key, ct, r, want)
+			}
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -44,6 +45,11 @@ type Options struct {
 	// DefaultMaxCachedSessions if zero.
 	MaxCachedSessions int
 
+	// CallTimeout bounds every call to S3 or STS (all attempts together),
+	// and each HTTP exchange; s3conn.DefaultCallTimeout if zero. A call that
+	// runs out fails with KindTimeout.
+	CallTimeout time.Duration
+
 	// ClientOptions run last on the S3 client, e.g. to lower retries.
 	ClientOptions []func(*s3.Options)
 }
@@ -60,6 +66,7 @@ type Service struct {
 	creds   aws.CredentialsProvider
 
 	defaultTTL, maxTTL time.Duration
+	callTimeout        time.Duration
 	// scoped is nil unless the connection's credentialScoping is SessionPolicy.
 	scoped *sessionCache
 }
@@ -78,6 +85,11 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 	if err != nil {
 		return nil, fmt.Errorf("objects: connection %q: %w", name, err)
 	}
+	if opts.CallTimeout < 0 {
+		return nil, fmt.Errorf("objects: connection %q: negative call timeout %v", name, opts.CallTimeout)
+	}
+	callTimeout := orDefault(opts.CallTimeout, s3conn.DefaultCallTimeout)
+	cfg = s3conn.WithCallTimeout(cfg, callTimeout)
 	// Presigned and client-driven uploads carry no checksum, and an upload
 	// created with a checksum algorithm would demand one on every part, so
 	// checksums are sent only where S3 requires them, on every provider.
@@ -86,12 +98,13 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 	}}, opts.ClientOptions...)
 	client := s3conn.NewS3Client(cfg, spec, clientOpts...)
 	s := &Service{
-		name:       name,
-		client:     client,
-		presign:    s3.NewPresignClient(client),
-		creds:      cfg.Credentials,
-		defaultTTL: defaultTTL,
-		maxTTL:     maxTTL,
+		name:        name,
+		client:      client,
+		presign:     s3.NewPresignClient(client),
+		creds:       cfg.Credentials,
+		defaultTTL:  defaultTTL,
+		maxTTL:      maxTTL,
+		callTimeout: callTimeout,
 	}
 	if spec.KMS != nil {
 		s.kmsKey = spec.KMS.KeyARN
@@ -102,6 +115,8 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 		}
 		conn := convert.Connection(&v1alpha1.S3Connection{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec})
 		s.scoped = newSessionCache(cfg, spec, conn, opts.Grants, session, orDefault(opts.MaxCachedSessions, DefaultMaxCachedSessions))
+		s.scoped.timeout = callTimeout
+		s.scoped.shortest = max(s3conn.MinSessionDuration, maxTTL+2*credentialMargin)
 	}
 	return s, nil
 }
@@ -162,6 +177,11 @@ func (s *Service) ttl(op string, requested time.Duration) (time.Duration, error)
 		return 0, invalid(op, "TTL %v is below one second", requested)
 	}
 	return min(requested, s.maxTTL).Truncate(time.Second), nil
+}
+
+// deadline bounds one call to S3 or STS by the service's call timeout.
+func (s *Service) deadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.callTimeout)
 }
 
 func orDefault[T comparable](v, def T) T {

@@ -34,6 +34,11 @@ type sessionCache struct {
 	grants   GrantSource
 	duration time.Duration
 	limit    int
+	// timeout bounds one mint.
+	timeout time.Duration
+	// shortest is the shortest session minted for grants that end soon:
+	// STS's minimum, and long enough for a URL of the maximum TTL.
+	shortest time.Duration
 
 	mu      sync.Mutex
 	gen     uint64
@@ -50,7 +55,7 @@ type session struct {
 
 func newSessionCache(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, conn policy.Connection, grants GrantSource, duration time.Duration, limit int) *sessionCache {
 	return &sessionCache{
-		cfg: cfg, spec: spec, conn: conn, grants: grants, duration: duration, limit: limit,
+		cfg: cfg, spec: spec, conn: conn, grants: grants, duration: duration, limit: limit, timeout: mintTimeout,
 		entries: map[string]*session{},
 	}
 }
@@ -147,7 +152,8 @@ func forCaller(op string, err error) error {
 // them if no Invalidate happened since gen. It runs detached from the
 // caller's context: callers that join the flight share its result.
 func (c *sessionCache) mint(ctx context.Context, op, key string, p grant.Principal, gen uint64) (aws.Credentials, error) {
-	doc, err := policy.SessionPolicyFor(c.conn, c.grantsOfConnection(p), p)
+	grants := c.grantsOfConnection(p)
+	doc, err := policy.SessionPolicyFor(c.conn, grants, p)
 	if err != nil {
 		msg := "the caller's session policy cannot be generated"
 		if _, ok := errors.AsType[*policy.TooLargeError](err); ok {
@@ -159,10 +165,10 @@ func (c *sessionCache) mint(ctx context.Context, op, key string, p grant.Princip
 	if err != nil {
 		return aws.Credentials{}, &Error{Kind: KindInternal, Op: op, Message: "encode session policy", cause: err}
 	}
-	mintCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), mintTimeout)
+	mintCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
 	defer cancel()
 	c.mints.Add(1)
-	creds, err := s3conn.AssumeWithSessionPolicy(mintCtx, c.cfg, c.spec, string(policyJSON), sessionName(p.User), c.duration)
+	creds, err := s3conn.AssumeWithSessionPolicy(mintCtx, c.cfg, c.spec, string(policyJSON), sessionName(p.User), sessionLength(grants, time.Now(), c.shortest, c.duration))
 	if err != nil {
 		e := fromSDK(op, err)
 		e.Message = "mint scoped credentials: " + e.Message
@@ -257,4 +263,18 @@ func sessionName(user string) string {
 		}
 	}
 	return b.String()
+}
+
+// sessionLength is how long a session scoped to grants lasts: longest, or
+// less when a grant ends sooner, so that the session's policy does not
+// outlive what it was made from by more than the margin; never below
+// shortest (URLs signed with it are capped at their own grant's end).
+func sessionLength(grants []grant.Grant, now time.Time, shortest, longest time.Duration) time.Duration {
+	d := longest
+	for i := range grants {
+		if end := grants[i].ValidUntil; !end.IsZero() {
+			d = min(d, end.Sub(now)+credentialMargin)
+		}
+	}
+	return max(d, min(shortest, longest)).Truncate(time.Second)
 }

@@ -85,3 +85,46 @@ func (p postSignerWith) PresignPost(_ aws.Credentials, bucket, key, region, serv
 	}
 	return fields, nil
 }
+
+// presignPlan is what one presign call signs with: the TTL (the request's or
+// the default, capped at the maximum and at the grant's end), the
+// credentials chosen for it, and when the URL stops working. Every presign
+// method goes through planPresign, so no URL escapes the caps.
+type presignPlan struct {
+	creds   aws.Credentials
+	ttl     time.Duration
+	expires time.Time
+}
+
+// planPresign resolves requested (0: the default) into a plan. notAfter,
+// when set, is when the deciding grant stops authorizing: the URL expires by
+// then, and a grant with less than a second left signs nothing.
+func (s *Service) planPresign(ctx context.Context, op string, p grant.Principal, requested time.Duration, notAfter time.Time) (presignPlan, error) {
+	ttl, err := s.ttl(op, requested)
+	if err != nil {
+		return presignPlan{}, err
+	}
+	now := time.Now()
+	if !notAfter.IsZero() {
+		left := notAfter.Sub(now.Truncate(time.Second)).Truncate(time.Second)
+		if left < time.Second {
+			return presignPlan{}, &Error{Kind: KindAccessDenied, Op: op, Message: "the grant expires at " + notAfter.UTC().Format(time.RFC3339) + "; nothing is signed after it"}
+		}
+		ttl = min(ttl, left)
+	}
+	ctx, cancel := s.deadline(ctx)
+	defer cancel()
+	creds, err := s.signingCredentials(ctx, op, p, ttl)
+	if err != nil {
+		return presignPlan{}, err
+	}
+	return presignPlan{creds: creds, ttl: ttl, expires: expiry(now, ttl, creds)}, nil
+}
+
+// sign is the per-call option of a presign call following the plan.
+func (pl presignPlan) sign() func(*s3.PresignOptions) { return signWith(pl.creds, pl.ttl) }
+
+// request is the PresignedRequest of a URL signed under the plan.
+func (pl presignPlan) request(req *v4.PresignedHTTPRequest) PresignedRequest {
+	return PresignedRequest{URL: req.URL, Method: req.Method, Headers: headersToSend(req.SignedHeader), ExpiresAt: pl.expires}
+}

@@ -50,6 +50,22 @@ func validateContentType(op, ct string, required bool) *Error {
 	return nil
 }
 
+// validateWrite checks what every upload names: the object, its content
+// type (typeRequired: it must be set), and its size (0: unknown) against the
+// grant's limit (0: none) and S3's.
+func validateWrite(op, bucket, key, contentType string, typeRequired bool, size, grantLimit int64) *Error {
+	if err := validateObject(op, bucket, key); err != nil {
+		return err
+	}
+	if err := validateContentType(op, contentType, typeRequired); err != nil {
+		return err
+	}
+	if size < 0 || grantLimit < 0 {
+		return invalid(op, "size %d and upload limit %d must not be negative", size, grantLimit)
+	}
+	return checkObjectSize(op, size, grantLimit)
+}
+
 // checkObjectSize refuses an object larger than the grant's limit (0: none)
 // or than S3 stores.
 func checkObjectSize(op string, size, grantLimit int64) *Error {

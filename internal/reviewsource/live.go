@@ -54,6 +54,8 @@ func liveEntry(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, byName m
 	if ready != nil {
 		e.LastTransition = ready.LastTransitionTime.Time
 	}
+	e.ExpiringSoon = meta.IsStatusConditionTrue(pg.Status.Conditions, v1alpha1.ConditionExpiringSoon) &&
+		validityStatus(pg, now) == ""
 	_, indexed := controllers.IndexedGrant(pg, conns, now)
 	conn := byName[resolved.Spec.Connection]
 	switch {

@@ -88,3 +88,26 @@ func TestLiveStatuses(t *testing.T) {
 		t.Errorf("ready entry: %+v", entries[0])
 	}
 }
+
+// TestLiveExpiringSoon: the review shows the operator's ExpiringSoon
+// condition while the grant is valid, and not once validUntil has passed.
+func TestLiveExpiringSoon(t *testing.T) {
+	conns := []v1alpha1.S3Connection{connection("up", true)}
+	expiring := func(until time.Duration) func(*v1alpha1.PrefixGrant) {
+		return func(pg *v1alpha1.PrefixGrant) {
+			u := metav1.NewTime(now.Add(until))
+			pg.Spec.ValidUntil = &u
+			pg.Status.Conditions = append(pg.Status.Conditions, metav1.Condition{Type: v1alpha1.ConditionExpiringSoon, Status: metav1.ConditionTrue, Reason: v1alpha1.ReasonExpiringSoon})
+		}
+	}
+	entries := reviewsource.Live([]v1alpha1.PrefixGrant{
+		prefixGrant("soon", "up", true, "Ready", expiring(time.Hour)),
+		prefixGrant("lapsed", "up", true, "Ready", expiring(-time.Second)),
+		prefixGrant("plain", "up", true, "Ready"),
+	}, conns, now)
+	for i, want := range []bool{true, false, false} {
+		if entries[i].ExpiringSoon != want {
+			t.Errorf("%s: ExpiringSoon %v, want %v", entries[i].Grant.Name, entries[i].ExpiringSoon, want)
+		}
+	}
+}

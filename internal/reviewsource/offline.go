@@ -37,9 +37,11 @@ func Offline(set *manifest.Set, operatorNamespace string, now time.Time) []acces
 			Namespace:         delegation.Namespace{Name: ns.Name, Labels: ns.Labels},
 			OperatorNamespace: operatorNamespace,
 			Now:               now,
+			ExpiryWarning:     grantstatus.DefaultExpiryWarning,
 		})
 		e := baseEntry(pg)
 		e.InEffect, e.Status, e.Message = res.Ready, res.Reason, res.Message
+		e.ExpiringSoon = res.ExpiringSoon.Failing
 		if _, err := convert.Grant(pg); err != nil {
 			e.InEffect, e.Status, e.Message = false, accessreview.StatusInvalid, err.Error()
 		}

@@ -33,7 +33,8 @@ const (
 //   - for S3Compatible, the endpoint as BaseEndpoint of every service, since
 //     such servers answer STS on the same URL; an AWS endpoint (VPC or FIPS)
 //     is an S3 endpoint only and is applied by NewS3Client;
-//   - with a caBundle, an HTTP client that trusts it.
+//   - an HTTP client that gives up on an exchange after DefaultCallTimeout
+//     (see WithCallTimeout) and, with a caBundle, trusts it.
 //
 // Nothing is sent over the network: credentials are fetched on first use.
 // The returned configuration's Credentials remember what they hand out, so
@@ -54,17 +55,17 @@ func Config(ctx context.Context, spec v1alpha1.S3ConnectionSpec, src Sources) (a
 	default:
 		return aws.Config{}, fmt.Errorf("unknown provider %q", spec.Provider)
 	}
+	httpClient := newHTTPClient()
 	if spec.CABundle != nil {
 		pem, err := readCABundle(ctx, *spec.CABundle, src)
 		if err != nil {
 			return aws.Config{}, err
 		}
-		client, err := httpClientTrusting(pem)
-		if err != nil {
+		if httpClient, err = httpClientTrusting(pem); err != nil {
 			return aws.Config{}, fmt.Errorf("caBundle: %w", err)
 		}
-		opts = append(opts, config.WithHTTPClient(client))
 	}
+	opts = append(opts, config.WithHTTPClient(httpClient))
 
 	redact := &redactor{}
 	if ref := keysRef(spec.Auth); ref != nil {

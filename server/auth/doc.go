@@ -6,9 +6,13 @@
 //   - OIDC bearer JWTs (Authorization: Bearer) from the configured issuer,
 //     verified against its discovery document and JWKS (OIDC.Authenticate).
 //   - Kubernetes ServiceAccount tokens, verified by the API server's
-//     TokenReview, for pipelines (ServiceAccounts).
+//     TokenReview, for pipelines (ServiceAccounts). A token must be issued by
+//     the cluster and bound to this server's audience alone; others are
+//     refused without a review.
 //   - Identity headers set by a trusted reverse proxy such as oauth2-proxy,
-//     accepted only from configured peer CIDRs (Proxy).
+//     accepted only from configured peer CIDRs, one header per field; a
+//     request carrying another known identity header is refused, and the
+//     server audits that refusal (Audited) (Proxy).
 //   - An encrypted session cookie issued by the browser login (authorization
 //     code + PKCE against the same issuer) or by a demo login (Sessions).
 //
@@ -21,7 +25,12 @@
 // reverse proxy's own cookie behind the proxy headers) are CSRF-checked: the
 // Origin / Sec-Fetch-Site headers must be same-origin (or a trusted origin),
 // and session requests must also echo the session's CSRF token, which the
-// browser reads from the s3am_csrf cookie, in the X-CSRF-Token header.
+// browser reads from the __Host-s3am_csrf cookie, in the X-CSRF-Token
+// header. Every cookie carries the __Host- prefix (Secure, Path=/, no
+// Domain) unless SessionConfig.InsecureCookies.
+//
+// Flags binds every Config field to a command-line flag; secrets come from
+// the environment or from files, never from flag values.
 //
 // Wiring, for the server:
 //

@@ -16,6 +16,8 @@ type webUI struct {
 	assets *assetSet
 	pages  *pages
 	cop    *http.CrossOriginProtection
+	// linkPage is the recipient page of AccessLinks.
+	linkPage *linkPage
 }
 
 // Register adds the web app's routes (see the package documentation) to e,
@@ -34,13 +36,18 @@ func Register(e *echo.Echo, o Options) error {
 	if err != nil {
 		return err
 	}
-	w := &webUI{o: o, assets: assets, pages: p, cop: http.NewCrossOriginProtection()}
+	lp, err := loadLinkPage()
+	if err != nil {
+		return err
+	}
+	w := &webUI{o: o, assets: assets, pages: p, cop: http.NewCrossOriginProtection(), linkPage: lp}
 	headers := securityHeaders(contentSecurityPolicy(o.ConnectOrigins))
 
 	for _, path := range appPaths {
 		e.GET(path, w.shell, headers)
 	}
 	e.GET("/login", w.login, headers)
+	e.GET("/l/:token", w.link, headers)
 	e.GET("/ui/:version/*", assets.serve, headers)
 	e.GET("/favicon.ico", w.favicon, headers)
 	if len(o.DemoUsers) > 0 {

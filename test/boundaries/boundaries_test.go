@@ -15,6 +15,7 @@ var pure = []string{
 	"github.com/s3am/s3-access-manager/internal/grant",
 	"github.com/s3am/s3-access-manager/internal/policy",
 	"github.com/s3am/s3-access-manager/internal/authz",
+	"github.com/s3am/s3-access-manager/internal/accessreview",
 }
 
 var forbidden = []string{"k8s.io/", "sigs.k8s.io/", "github.com/aws/", "github.com/labstack/", "net/http", "net"}

@@ -85,10 +85,13 @@ func accessReview(t *testing.T, b *browser.Browser, st *stack) {
 	if r := rows[operatorNamespace+"/review-expired"]; r == nil || r["status"] != "Expired" || !strings.Contains(r["badge"], "Expired") || r["cls"] != "row-blocked" {
 		t.Errorf("the expired grant: %+v", r)
 	}
+	// The operator's ExpiringSoon condition (14 days by default) marks it.
 	if r := rows[operatorNamespace+"/review-expiring"]; r == nil || !strings.Contains(r["until"], "Expires soon") || !strings.Contains(r["badge"], "In effect") {
 		t.Errorf("the grant expiring in five days: %+v", r)
 	}
 	s.shot("01-access-review", "access-review")
+	s.checkContrast("access review")
+	s.checkFocusRings("access review", 80)
 
 	// Segment boundaries: nothing of partner-a/uploads/ reaches uploads-evil/.
 	s.open("/admin/access?bucket=" + bucket + "&prefix=partner-a%2Fuploads-evil%2F")

@@ -17,6 +17,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
@@ -57,6 +58,8 @@ type stack struct {
 	s3    *s3.Client
 	url   string
 	store *sqlite.Store
+	// hooks receives the upload notifications of links.
+	hooks *notifytest.Receiver
 }
 
 // startStack starts MinIO with the seed bucket, the connection (Ready), the
@@ -108,10 +111,12 @@ func startStack(t *testing.T) *stack {
 	}
 	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
 	connections.Store(conns)
+	st.hooks = notifytest.Start(t)
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
 		AccessReview: reviewsource.Reader(cache),
+		Links:        &server.LinkOptions{Client: cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: st.hooks.Sender},
 	})
 	if err != nil {
 		t.Fatal(err)

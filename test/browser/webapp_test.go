@@ -33,6 +33,9 @@ func TestWebApp(t *testing.T) {
 		{"NewFolder", newFolder},
 		{"AuditPaging", auditPaging},
 		{"ContrastAndFocus", contrastAndFocus},
+		{"FormPost", formPost},
+		{"NoReplace", noReplace},
+		{"Links", sharedLinks},
 	} {
 		if !t.Run(story.name, func(t *testing.T) {
 			begin := time.Now()

@@ -233,9 +233,15 @@ func TestOperatorRBACMatchesConfig(t *testing.T) {
 	}
 }
 
-// TestServerRBAC checks that the server only reads, and may create
-// TokenReviews only when it accepts ServiceAccount tokens.
+// TestServerRBAC checks that the server only reads, except that it creates
+// and patches AccessLinks (the links API, and the use count in their
+// status), and may create TokenReviews only when it accepts ServiceAccount
+// tokens.
 func TestServerRBAC(t *testing.T) {
+	accessLinkWrites := map[string][]string{
+		"accesslinks":        {"get", "list", "watch", "create", "patch"},
+		"accesslinks/status": {"get", "patch"},
+	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			_, objs := render(t, v)
@@ -250,6 +256,12 @@ func TestServerRBAC(t *testing.T) {
 					tokenReviews = true
 					if !reflect.DeepEqual(res, []string{"tokenreviews"}) || !reflect.DeepEqual(verbs, []string{"create"}) {
 						t.Errorf("tokenreviews rule = %v %v, want create on tokenreviews only", res, verbs)
+					}
+					continue
+				}
+				if writes, ok := accessLinkWrites[strings.Join(res, ",")]; ok {
+					if !reflect.DeepEqual(verbs, writes) {
+						t.Errorf("%v rule = %v, want %v", res, verbs, writes)
 					}
 					continue
 				}

@@ -15,7 +15,7 @@ import (
 
 // TestEveryFieldDocumented walks both CRD schemas: every property has a description.
 func TestEveryFieldDocumented(t *testing.T) {
-	for _, name := range []string{"s3am.io_prefixgrants.yaml", "s3am.io_s3connections.yaml"} {
+	for _, name := range []string{"s3am.io_prefixgrants.yaml", "s3am.io_s3connections.yaml", "s3am.io_accesslinks.yaml"} {
 		path, err := repo.Path("config", "crd", "bases", name)
 		if err != nil {
 			t.Fatal(err)

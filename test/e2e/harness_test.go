@@ -20,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/server"
@@ -62,6 +63,7 @@ type stack struct {
 	recorder  *audit.Recorder
 	logs      *lockedBuffer
 	jsonl     *lockedBuffer
+	hooks     *notifytest.Receiver
 	closer    func()
 }
 
@@ -113,10 +115,12 @@ func startStackWith(t testing.TB, conn string) *stack {
 	}
 	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
 	connections.Store(conns)
+	links, hooks := linkOptions(t)
+	st.hooks = hooks
 	e, err := server.New(server.Options{
 		Index: index, Objects: conns.Service,
 		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
-		Logger: logger,
+		Logger: logger, Links: links,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -213,7 +213,7 @@ func TestSeedWalkthrough(t *testing.T) {
 		}
 		// Another caller holding the upload ID gets nothing from it.
 		mallory := caller{t: t, base: st.url, user: "mallory@partner-b.com"}
-		steal := map[string]any{"connection": st.conn, "bucket": bucket, "key": key, "uploadId": mp.UploadID, "parts": []map[string]any{{"partNumber": 1}}}
+		steal := map[string]any{"connection": st.conn, "bucket": bucket, "key": key, "uploadId": mp.UploadID, "parts": []map[string]any{{"partNumber": 1, "size": size}}}
 		if r := mallory.do(http.MethodPost, "/api/v1/multipart/parts", nil, steal); r.status != http.StatusForbidden {
 			t.Fatalf("mallory signed a part of alice's upload: %d %s", r.status, r.body)
 		}

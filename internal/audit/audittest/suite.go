@@ -88,6 +88,14 @@ func testAppendIsAllOrNothing(t *testing.T, open OpenFunc) {
 func testAppendFromTwoHandles(t *testing.T, open OpenFunc) {
 	s1, another := open(t)
 	s2 := another()
+	// In turn first: the head each handle appended last is stale every time.
+	r := rand.New(rand.NewPCG(8, 9))
+	for i := range 6 {
+		AppendN(t, []audit.Store{s1, s2}[i%2], r, "alternating", 3)
+	}
+	if res, err := s2.Verify(context.Background(), "alternating"); err != nil || !res.OK() || res.Count != 18 {
+		t.Fatalf("alternating: %+v, %v", res, err)
+	}
 	var wg sync.WaitGroup
 	for i, s := range []audit.Store{s1, s2, s1, s2} {
 		wg.Add(1)

@@ -87,6 +87,7 @@ func newDialect(sec secrets) *sqlstore.Dialect {
 		StartsWith:   "starts_with(object_key, %s)",
 		LockChains:   lockChains,
 		Rejected:     rejected,
+		Duplicate:    duplicate,
 		Migrate:      migrate,
 		CheckSchema:  checkSchema,
 		Wrap:         sec.wrap,
@@ -135,4 +136,11 @@ func rejected(err error) bool {
 		return true
 	}
 	return pgErr.Code == "P0001"
+}
+
+// duplicate reports whether a unique index refused a row: audit_events has
+// one, its primary key (writer, seq).
+func duplicate(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }

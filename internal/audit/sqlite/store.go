@@ -53,6 +53,7 @@ var dialect = sqlstore.Dialect{
 	GroupsRead:   "groups_json",
 	GroupsArg:    sqlstore.JSONGroups,
 	Rejected:     rejected,
+	Duplicate:    duplicate,
 	Migrate:      migrate,
 	CheckSchema:  checkSchema,
 	Explain:      "EXPLAIN QUERY PLAN",
@@ -120,4 +121,10 @@ func rejected(err error) bool {
 		return true
 	}
 	return false
+}
+
+// duplicate reports whether the primary key refused a row.
+func duplicate(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"maps"
 	"math/bits"
 	"slices"
 
@@ -24,10 +25,12 @@ type head struct {
 
 // Append stores events in one transaction, sealing each after the head of
 // its writer chain (see audit.Store): the transaction takes the chain locks
-// (Dialect.LockChains) before it reads the heads, so appends to one chain
+// (Dialect.LockChains) before it uses the heads, so appends to one chain
 // are serialized across every connection and process; the primary key
 // (writer, seq) backs this up: an append that bypassed the lock fails
-// rather than forks the chain. Rows are inserted by multi-row INSERTs.
+// rather than forks the chain, and an append after a head another handle
+// moved is tried again with the head read back. Rows are inserted by
+// multi-row INSERTs.
 func (s *Store) Append(ctx context.Context, events []audit.Event) error {
 	if s.readOnly {
 		return ErrReadOnly
@@ -43,6 +46,12 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) error {
 	s.appendMu.Lock()
 	defer s.appendMu.Unlock()
 	err := s.appendTx(ctx, events)
+	if errors.Is(err, errStaleHead) {
+		// Another handle (another process) appended to a chain since this
+		// one did; nothing was stored. Read the heads this time.
+		clear(s.heads)
+		err = s.appendTx(ctx, events)
+	}
 	if errors.Is(err, driver.ErrBadConn) && ctx.Err() == nil {
 		// Nothing reached the server (typically a pooled connection that
 		// died with a server restart): one more try on a fresh connection
@@ -50,10 +59,20 @@ func (s *Store) Append(ctx context.Context, events []audit.Event) error {
 		err = s.appendTx(ctx, events)
 	}
 	if err != nil {
+		// The commit may have happened or not: read the heads next time.
+		clear(s.heads)
 		return s.d.wrap("audit store: append", err)
 	}
 	return nil
 }
+
+// errStaleHead says that a chain head this Store remembered is no longer
+// the chain's: the primary key refused the next Seq.
+var errStaleHead = errors.New("the chain grew since this store last appended to it")
+
+// maxHeads bounds the heads a Store remembers (a server appends to one
+// chain; tools and tests may write to many).
+const maxHeads = 64
 
 func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -67,11 +86,19 @@ func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 			return err
 		}
 	}
+	// The head this Store committed last is the chain's unless another
+	// handle appended since; then the primary key (writer, seq) refuses
+	// the first row, and Append reads the heads and tries again. Reading
+	// them every time would cost a round trip per append.
 	heads := make(map[string]head, len(writers))
 	for _, w := range writers {
-		if heads[w], err = s.chainHead(ctx, tx, w); err != nil {
-			return err
+		h, ok := s.heads[w]
+		if !ok {
+			if h, err = s.chainHead(ctx, tx, w); err != nil {
+				return err
+			}
 		}
+		heads[w] = h
 	}
 	for i := range events {
 		e := &events[i]
@@ -82,7 +109,14 @@ func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 	if err := s.insert(ctx, tx, events); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if len(s.heads)+len(heads) > maxHeads {
+		clear(s.heads)
+	}
+	maps.Copy(s.heads, heads)
+	return nil
 }
 
 // writersOf returns the distinct writers of events, sorted: every
@@ -132,6 +166,9 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, events []audit.Event) er
 			}
 		}
 		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
+			if s.d.Duplicate != nil && s.d.Duplicate(err) {
+				return fmt.Errorf("%w: %w", errStaleHead, err)
+			}
 			if s.d.Rejected != nil && s.d.Rejected(err) {
 				return fmt.Errorf("%w: %w", audit.ErrRejected, err)
 			}

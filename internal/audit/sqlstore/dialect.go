@@ -35,6 +35,10 @@ type Dialect struct {
 	// Rejected reports whether err is the database refusing the rows
 	// themselves (a constraint, a size limit) rather than failing.
 	Rejected func(err error) bool
+	// Duplicate reports whether err is the primary key (writer, seq)
+	// refusing a row: another handle appended to the chain since this one
+	// last did.
+	Duplicate func(err error) bool
 	// Migrate creates the schema where it is missing and refuses a newer
 	// one; CheckSchema only checks it, for read-only stores.
 	Migrate, CheckSchema func(ctx context.Context, db *sql.DB) error

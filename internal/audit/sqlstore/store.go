@@ -21,6 +21,9 @@ type Store struct {
 	// inserts caches the prepared INSERT of 2^i rows at i; appendMu
 	// guards it.
 	inserts []*sql.Stmt
+	// heads are the chain heads this Store committed last, so that an
+	// append need not read them back (see Append); appendMu guards them.
+	heads map[string]head
 	// read is columnList(d, true).
 	read string
 }
@@ -40,7 +43,7 @@ func New(ctx context.Context, db *sql.DB, d *Dialect, readOnly bool) (*Store, er
 	if err := check(ctx, db); err != nil {
 		return nil, err
 	}
-	return &Store{db: db, d: d, readOnly: readOnly, read: columnList(d, true)}, nil
+	return &Store{db: db, d: d, readOnly: readOnly, read: columnList(d, true), heads: map[string]head{}}, nil
 }
 
 // Close closes the database.

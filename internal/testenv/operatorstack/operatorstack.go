@@ -35,6 +35,10 @@ type Stack struct {
 	Index *authz.Index
 	// Cache reads through the manager's informers, as the server does.
 	Cache client.Client
+	// Indexer is the manager's field indexer and Reader its uncached
+	// reader, for the server's AccessLinks.
+	Indexer client.FieldIndexer
+	Reader  client.Reader
 	// Connections, once a test stores its server's, have their scoped
 	// credentials invalidated on every index change, as in `s3am server`.
 	Connections atomic.Pointer[server.Connections]
@@ -69,7 +73,7 @@ func run(m *testing.M, env *controlplane.Env, use func(*Stack)) (int, error) {
 	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: OperatorNamespace}); err != nil {
 		return 0, err
 	}
-	s := &Stack{Env: env, Index: authz.New(), Cache: mgr.GetClient()}
+	s := &Stack{Env: env, Index: authz.New(), Cache: mgr.GetClient(), Indexer: mgr.GetFieldIndexer(), Reader: mgr.GetAPIReader()}
 	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: s.Index, OnChange: func() {
 		if c := s.Connections.Load(); c != nil {
 			c.Invalidate()

@@ -119,7 +119,8 @@ function until(r) {
   if (!r.validUntil) return h('span', { class: 'muted' }, 'no end');
   const left = new Date(r.validUntil).getTime() - Date.now();
   const days = Math.ceil(left / dayMs);
-  const soon = left > 0 && days <= 14;
+  // The operator's ExpiringSoon condition decides, with its warning period.
+  const soon = r.expiringSoon;
   return h('span', { class: soon ? 'expiring' : null },
     h('time', { datetime: r.validUntil }, formatDate(r.validUntil)),
     left > 0 ? h('span', { class: 'muted small' }, ` · in ${plural(days, 'day', 'days')}`) : null,

@@ -38,19 +38,17 @@ export function query(params) {
 }
 
 /**
- * api calls method path with an optional JSON body and query, and returns the
- * decoded answer, or throws an ApiError with the server's message.
+ * request calls method url with an optional JSON body, query and headers,
+ * and returns the decoded answer, or throws an ApiError with the server's
+ * message. It adds no credential: api does, and the link pages send the
+ * link's password.
  */
-export async function api(method, path, { body, params, signal } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, url, { body, params, signal, headers: extra } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && method !== 'HEAD') {
-    const token = csrfToken();
-    if (token) headers['X-CSRF-Token'] = token;
-  }
   let resp;
   try {
-    resp = await fetch(path + query(params), {
+    resp = await fetch(url + query(params), {
       method, headers, signal, credentials: 'same-origin', cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -63,15 +61,32 @@ export async function api(method, path, { body, params, signal } = {}) {
   if (text) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
-  if (resp.status === 401) {
-    unauthorizedHandler();
-    throw new ApiError(401, 'Unauthenticated', 'Your session has ended. Sign in again.');
-  }
   if (!resp.ok) {
     const message = (data && data.error) || `${resp.status} ${resp.statusText}`;
     throw new ApiError(resp.status, (data && data.reason) || '', message);
   }
   return data;
+}
+
+/**
+ * api calls method path of the partner API with the session, and returns
+ * the decoded answer, or throws an ApiError with the server's message.
+ */
+export async function api(method, path, { body, params, signal } = {}) {
+  const headers = {};
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = csrfToken();
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  try {
+    return await request(method, path, { body, params, signal, headers });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      unauthorizedHandler();
+      throw new ApiError(401, 'Unauthenticated', 'Your session has ended. Sign in again.');
+    }
+    throw err;
+  }
 }
 
 /** describeError turns an error into a sentence for people. */

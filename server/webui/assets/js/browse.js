@@ -2,12 +2,13 @@
 // the actions the grants allow here.
 
 import { api, describeError } from './api.js';
-import { h, icon, replace, announce } from './dom.js';
+import { h, icon, replace, announce, openURL } from './dom.js';
 import { confirmDialog, promptDialog } from './dialogs.js';
 import { formatBytes, formatDate, plural } from './format.js';
 import { browseURL, homeRoot, permissionsAt, permissionOrder, permissionText } from './roots.js';
 import { dropTarget } from './upload-dialog.js';
 import * as newFolders from './new-folders.js';
+import { shareButton } from './links.js';
 
 /** newFolderNote says what a new folder is until a file is uploaded into it. */
 export const newFolderNote = 'The folder is saved with its first file. Until then it exists only in this browser tab.';
@@ -58,6 +59,7 @@ export async function renderBrowse(main, params, app) {
 
   const actions = h('div', { class: 'toolbar-actions' },
     h('button', { type: 'button', class: 'button', id: 'refresh', onclick: () => load(false) }, icon('refresh'), ' Refresh'),
+    shareButton(here, perms),
     canWrite && h('button', { type: 'button', class: 'button', id: 'new-folder', onclick: newFolder }, icon('plus'), ' New folder'),
     canWrite && h('button', { type: 'button', class: 'button primary', id: 'upload-button', onclick: () => app.dialog.open(here) }, icon('upload'), ' Upload files'));
 
@@ -125,6 +127,7 @@ export async function renderBrowse(main, params, app) {
     if (perms.has('read')) {
       buttons.push(h('button', { type: 'button', class: 'button small', 'data-action': 'download', 'aria-label': `Download ${e.name}`, onclick: (ev) => download(e, ev.currentTarget) }, icon('download'), h('span', { class: 'label' }, ' Download')));
     }
+    buttons.push(shareButton({ connection, bucket, key: e.key, name: e.name }, perms, { small: true }));
     if (perms.has('delete')) {
       buttons.push(h('button', { type: 'button', class: 'button small danger-outline', 'data-action': 'delete', 'aria-label': `Delete ${e.name}`, onclick: () => remove(e) }, icon('trash'), h('span', { class: 'label' }, ' Delete')));
     }
@@ -172,10 +175,7 @@ export async function renderBrowse(main, params, app) {
     try {
       const res = await api('POST', '/api/v1/downloads', { body: { connection, bucket, key: e.key } });
       // The URL is used once, right away, and kept nowhere.
-      const a = h('a', { href: res.download.url, rel: 'noreferrer', class: 'visually-hidden' });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      openURL(res.download.url);
       announce(`Downloading ${e.name}`);
     } catch (err) {
       showError(`Could not download ${bucket}/${e.key}: ${describeError(err)}`);

@@ -52,3 +52,11 @@ export function announce(message) {
 export function fileInput(attrs) {
   return h('input', { type: 'file', class: 'visually-hidden', ...attrs });
 }
+
+/** openURL follows url in this tab without keeping it anywhere: a presigned download, used once. */
+export function openURL(url) {
+  const a = h('a', { href: url, rel: 'noreferrer', class: 'visually-hidden' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

@@ -62,13 +62,16 @@ export class UploadDialog {
 
   /** open shows the dialog for uploads into {connection, bucket, prefix}; without it, as it was. */
   open(destination) {
-    if (destination) {
-      this.destination = destination;
-      this.destText.textContent = `${destination.bucket}/${destination.prefix}`;
-    }
+    if (destination) this.setDestination(destination);
     this.dropzone.hidden = !this.destination;
     this.update();
     if (!this.dialog.open) this.dialog.showModal();
+  }
+
+  /** setDestination sets where new files go, without opening the dialog. */
+  setDestination(destination) {
+    this.destination = destination;
+    this.destText.textContent = `${destination.bucket}/${destination.prefix}`;
   }
 
   /** addDropped queues what was dropped, into the current destination. */

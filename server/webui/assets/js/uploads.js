@@ -29,6 +29,26 @@ function newID() {
   return `${Date.now().toString(36)}-${counter.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/**
+ * apiRoutes are the upload calls of the partner API, on refs
+ * {connection, bucket, key}. A recipient page passes its link's routes
+ * instead (link-routes.js); there the server names the file, and upload and
+ * create answer the ref to go on with.
+ */
+export const apiRoutes = {
+  ref: (i) => ({ connection: i.connection, bucket: i.bucket, key: i.key }),
+  upload: (ref, contentType, size, signal) => api('POST', '/api/v1/uploads', { body: { ...ref, contentType, size }, signal }),
+  confirm: (ref) => api('POST', '/api/v1/uploads/confirm', { body: ref }),
+  create: (ref, contentType, size) => api('POST', '/api/v1/multipart', { body: { ...ref, contentType, size } }),
+  sign: (ref, uploadId, parts) => api('POST', '/api/v1/multipart/parts', { body: { ...ref, uploadId, parts } }),
+  listParts: (ref, uploadId, signal) => api('GET', '/api/v1/multipart/parts', { params: { ...ref, uploadId }, signal }),
+  complete: (ref, uploadId, parts) => api('POST', '/api/v1/multipart/complete', { body: { ...ref, uploadId, parts } }),
+  abort: (ref, uploadId) => api('POST', '/api/v1/multipart/abort', { body: { ...ref, uploadId } }),
+};
+
+/** recordRef is the ref of a stored multipart record. */
+const recordRef = (rec) => rec.ref || apiRoutes.ref(rec);
+
 /** partSize is the size of part n of plan. */
 export function partSize(plan, n) {
   return n === plan.parts ? plan.lastPartSize : plan.partSize;
@@ -55,17 +75,21 @@ class Meter {
 function errorText(item, err) {
   const where = `${item.bucket}/${item.key}`;
   if (err instanceof ApiError) {
-    const what = { 400: 'Refused', 403: 'Not allowed', 413: 'Too large', 415: 'File type not allowed' }[err.status] || 'Failed';
+    const what = { 400: 'Refused', 403: 'Not allowed', 412: 'Already exists', 413: 'Too large', 415: 'File type not allowed', 504: 'Timed out' }[err.status] || 'Failed';
     const msg = err.message.includes(item.key) ? err.message : `${where}: ${err.message}`;
     return `${what} — ${msg}${err.reason ? ` (${err.reason})` : ''}`;
   }
+  // A PUT signed with If-None-Match: * (the grant has no delete permission)
+  // that found an object at its key.
+  if (err instanceof TransferError && err.status === 412) return `Already exists — ${where} already exists; your grant does not allow replacing files`;
   if (err instanceof TransferError) return `Failed — ${where}: the storage endpoint answered ${err.message}`;
   return `Failed — ${where}: ${describeError(err)}`;
 }
 
 /** PartSigner gets presigned part URLs in batches and signs again before they expire. */
 class PartSigner {
-  constructor(ref, uploadId, plan) {
+  constructor(routes, ref, uploadId, plan) {
+    this.routes = routes;
     this.ref = ref;
     this.uploadId = uploadId;
     this.plan = plan;
@@ -78,9 +102,7 @@ class PartSigner {
       const cached = this.cache.get(n);
       if (!fresh && cached && Date.parse(cached.expiresAt) - Date.now() > 60_000) return cached;
       const batch = [n, ...upcoming.filter((m) => m !== n && !this.cache.has(m))].slice(0, settings.signBatch);
-      const res = await api('POST', '/api/v1/multipart/parts', {
-        body: { ...this.ref, uploadId: this.uploadId, parts: batch.map((m) => ({ partNumber: m, size: partSize(this.plan, m) })) },
-      });
+      const res = await this.routes.sign(this.ref, this.uploadId, batch.map((m) => ({ partNumber: m, size: partSize(this.plan, m) })));
       for (const p of res.parts) this.cache.set(p.partNumber, p);
       return this.cache.get(n);
     };
@@ -94,9 +116,10 @@ class PartSigner {
 
 /** UploadManager runs uploads; every item is {id, key, connection, bucket, file, size, loaded, state, error}. */
 export class UploadManager extends EventTarget {
-  constructor(user) {
+  constructor(user, routes = apiRoutes) {
     super();
     this.user = user;
+    this.routes = routes;
     this.items = [];
     this.running = 0;
     this.totalMeter = new Meter();
@@ -164,9 +187,7 @@ export class UploadManager extends EventTarget {
   /** discard aborts a multipart upload at S3 and forgets it. */
   async discard(rec) {
     try {
-      await api('POST', '/api/v1/multipart/abort', {
-        body: { connection: rec.connection, bucket: rec.bucket, key: rec.key, uploadId: rec.uploadId },
-      });
+      await this.routes.abort(recordRef(rec), rec.uploadId);
     } catch (err) {
       // An upload S3 no longer knows needs no abort.
       if (!(err instanceof ApiError && err.status === 404)) throw err;
@@ -248,20 +269,21 @@ export class UploadManager extends EventTarget {
   }
 
   async single(item) {
-    const { connection, bucket, key, file } = item;
+    const { file } = item;
     const signal = item.controller.signal;
     const contentType = file.type || 'application/octet-stream';
-    const res = await api('POST', '/api/v1/uploads', { body: { connection, bucket, key, contentType, size: file.size }, signal });
+    const ref = this.routes.ref(item);
+    const res = await this.routes.upload(ref, contentType, file.size, signal);
     if (res.created) return; // an empty file: the server wrote it
     await put(res.upload, file, { onProgress: (n) => this.progress(item, n), signal });
     // The server checks the stored object against the grant and records
     // the upload as done.
-    await api('POST', '/api/v1/uploads/confirm', { body: { connection, bucket, key } });
+    await this.routes.confirm(res.ref || ref);
   }
 
   async multipart(item) {
-    const { connection, bucket, key, file } = item;
-    const ref = { connection, bucket, key };
+    const { file } = item;
+    let ref = this.routes.ref(item);
     const outer = item.controller.signal;
     const done = new Map();
     let rec = item.record;
@@ -269,20 +291,23 @@ export class UploadManager extends EventTarget {
     if (!resuming) {
       const contentType = file.type || 'application/octet-stream';
       // Not abortable: once S3 has the upload, it must be known to abort it.
-      const res = await api('POST', '/api/v1/multipart', { body: { ...ref, contentType, size: file.size } });
+      const res = await this.routes.create(ref, contentType, file.size);
+      ref = res.ref || ref;
       rec = {
-        id: item.id, user: this.user, ...ref, uploadId: res.uploadId, contentType, plan: res.plan, parts: {},
+        id: item.id, user: this.user, connection: item.connection, bucket: item.bucket, key: item.key, ref, uploadId: res.uploadId, contentType, plan: res.plan, parts: {},
         file: { name: file.name, size: file.size, lastModified: file.lastModified }, createdAt: Date.now(),
       };
       store.save(rec);
       item.record = rec;
+    } else {
+      ref = recordRef(rec);
     }
     try {
       if (outer.aborted) throw aborted();
       if (resuming) {
         // Resuming: only the parts S3 has, at their planned size, count as
         // uploaded. Inside the try, so that a cancel while listing aborts too.
-        const listed = await api('GET', '/api/v1/multipart/parts', { params: { ...ref, uploadId: rec.uploadId }, signal: outer });
+        const listed = await this.routes.listParts(ref, rec.uploadId, outer);
         for (const p of listed.parts) {
           if (p.partNumber <= rec.plan.parts && p.size === partSize(rec.plan, p.partNumber)) done.set(p.partNumber, p.etag);
         }
@@ -290,11 +315,11 @@ export class UploadManager extends EventTarget {
       await this.uploadParts(item, rec, done);
       if ([...done.values()].some((etag) => !etag)) {
         // The endpoint hid the ETag header from scripts: ask S3 for them.
-        const listed = await api('GET', '/api/v1/multipart/parts', { params: { ...ref, uploadId: rec.uploadId } });
+        const listed = await this.routes.listParts(ref, rec.uploadId);
         for (const p of listed.parts) if (done.has(p.partNumber)) done.set(p.partNumber, p.etag);
       }
       const parts = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag }));
-      await api('POST', '/api/v1/multipart/complete', { body: { ...ref, uploadId: rec.uploadId, parts } });
+      await this.routes.complete(ref, rec.uploadId, parts);
       store.remove(rec.id);
     } catch (err) {
       if (item.state === 'cancelled' || isAbort(err)) {
@@ -311,7 +336,7 @@ export class UploadManager extends EventTarget {
 
   async uploadParts(item, rec, done) {
     const plan = rec.plan;
-    const ref = { connection: rec.connection, bucket: rec.bucket, key: rec.key };
+    const ref = recordRef(rec);
     const inner = new AbortController();
     const stop = () => inner.abort();
     item.controller.signal.addEventListener('abort', stop, { once: true });
@@ -327,7 +352,7 @@ export class UploadManager extends EventTarget {
     report();
     const todo = [];
     for (let n = 1; n <= plan.parts; n++) if (!done.has(n)) todo.push(n);
-    const signer = new PartSigner(ref, rec.uploadId, plan);
+    const signer = new PartSigner(this.routes, ref, rec.uploadId, plan);
     const worker = async () => {
       while (todo.length && !inner.signal.aborted) {
         const n = todo.shift();

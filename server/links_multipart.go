@@ -1,0 +1,148 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/audit"
+	"github.com/s3am/s3-access-manager/internal/links/linkapi"
+	"github.com/s3am/s3-access-manager/internal/objects"
+)
+
+// LinkMultipartResponse is a multipart upload started through a link: the
+// new file's path relative to the link's folder, its upload ID and plan.
+type LinkMultipartResponse struct {
+	Path     string            `json:"path"`
+	UploadID string            `json:"uploadId"`
+	Plan     *objects.PartPlan `json:"plan,omitempty"`
+}
+
+func (s *Server) linkMultipartCreate(c echo.Context) error {
+	u, err := s.beginLink(c, ActionLinkMultipartCreate, v1alpha1.LinkUploadRequest)
+	if err != nil {
+		return err
+	}
+	var req LinkUploadRequest
+	g, err := u.startUpload(&req)
+	if err != nil {
+		return err
+	}
+	var plan *objects.PartPlan
+	if req.Size > 0 {
+		p, err := objects.PlanParts(req.Size, 0)
+		if err != nil {
+			return u.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
+		}
+		plan = &p
+	}
+	svc, err := u.service()
+	if err != nil {
+		return err
+	}
+	var up objects.MultipartUpload
+	err = u.change(func() (err error) {
+		up, err = svc.CreateMultipartUpload(u.ctx(), objects.MultipartRequest{
+			Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
+		})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	rel := strings.TrimPrefix(u.ev.Key, string(u.link.Spec.Prefix))
+	return c.JSON(http.StatusOK, LinkMultipartResponse{Path: rel, UploadID: up.UploadID, Plan: plan})
+}
+
+// LinkPartsRequest asks for presigned UploadPart URLs of a link's upload.
+type LinkPartsRequest struct {
+	Path     string               `json:"path"`
+	UploadID string               `json:"uploadId"`
+	Parts    []objects.PartToSign `json:"parts"`
+}
+
+func (s *Server) linkMultipartParts(c echo.Context) error {
+	var req LinkPartsRequest
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartParts, &req)
+	if err != nil {
+		return err
+	}
+	parts, err := svc.PresignUploadParts(u.ctx(), u.p, objects.PartURLsRequest{
+		Bucket: u.ev.Bucket, Key: u.ev.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
+	})
+	if err != nil {
+		return u.failObjects(err)
+	}
+	if err := u.succeed(audit.OutcomePending); err != nil {
+		return err
+	}
+	s.metrics.presigns.WithLabelValues("part").Add(float64(len(parts)))
+	return c.JSON(http.StatusOK, PartsResponse{Parts: parts})
+}
+
+func (s *Server) linkMultipartListParts(c echo.Context) error {
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartList, queryPath(c.QueryParam("path")))
+	if err != nil {
+		return err
+	}
+	parts, err := svc.ListParts(u.ctx(), u.ev.Bucket, u.ev.Key, c.QueryParam("uploadId"))
+	if err != nil {
+		return u.failObjects(err)
+	}
+	if err := u.succeed(audit.OutcomeSuccess); err != nil {
+		return err
+	}
+	if parts == nil {
+		parts = []objects.Part{}
+	}
+	return c.JSON(http.StatusOK, ListPartsResponse{Parts: parts})
+}
+
+// LinkCompleteRequest finishes a link's multipart upload.
+type LinkCompleteRequest struct {
+	Path     string                  `json:"path"`
+	UploadID string                  `json:"uploadId"`
+	Parts    []objects.CompletedPart `json:"parts"`
+}
+
+func (s *Server) linkMultipartComplete(c echo.Context) error {
+	var req LinkCompleteRequest
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartComplete, &req)
+	if err != nil {
+		return err
+	}
+	var done objects.CompletedUpload
+	err = u.change(func() (err error) {
+		done, err = svc.CompleteMultipartUpload(u.ctx(), objects.CompleteRequest{
+			Bucket: u.ev.Bucket, Key: u.ev.Key, UploadID: req.UploadID, Parts: req.Parts,
+			MaxObjectSize: linkapi.MaxFileSize(u.link), NoReplace: true,
+		})
+		u.ev.Bytes, u.ev.ETag = done.Size, done.ETag
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	u.notify(done.Size, done.ETag, "")
+	return c.JSON(http.StatusOK, LinkConfirmResponse{Path: req.Path, Size: done.Size})
+}
+
+// LinkAbortRequest discards a link's multipart upload.
+type LinkAbortRequest struct {
+	Path     string `json:"path"`
+	UploadID string `json:"uploadId"`
+}
+
+func (s *Server) linkMultipartAbort(c echo.Context) error {
+	var req LinkAbortRequest
+	u, svc, err := s.issuedUpload(c, ActionLinkMultipartAbort, &req)
+	if err != nil {
+		return err
+	}
+	if err := u.change(func() error { return svc.AbortMultipartUpload(u.ctx(), u.ev.Bucket, u.ev.Key, req.UploadID) }); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

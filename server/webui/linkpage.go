@@ -1,0 +1,35 @@
+package webui
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// linkPage is the recipient page of an AccessLink, GET /l/<token>: it needs
+// no session, and its script reads the token from the URL and calls the
+// server's /l/<token>/... routes. The page itself holds nothing of the link,
+// so that a wrong or revoked token costs no lookup here.
+type linkPage struct {
+	tmpl *template.Template
+}
+
+func loadLinkPage() (*linkPage, error) {
+	t, err := template.ParseFS(templateFiles, "templates/link.html")
+	if err != nil {
+		return nil, fmt.Errorf("webui templates: %w", err)
+	}
+	return &linkPage{tmpl: t}, nil
+}
+
+func (w *webUI) link(c echo.Context) error {
+	noStore(c)
+	var b bytes.Buffer
+	if err := w.linkPage.tmpl.Execute(&b, struct{ AssetBase string }{w.assets.base()}); err != nil {
+		return fmt.Errorf("webui link page: %w", err)
+	}
+	return c.HTMLBlob(http.StatusOK, b.Bytes())
+}

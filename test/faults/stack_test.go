@@ -1,0 +1,247 @@
+//go:build linux
+
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+)
+
+const (
+	namespace  = "s3am-system"
+	bucket     = "faults"
+	connection = "minio"
+	// loadGroup is the group of every load user; its grant covers loadRoot.
+	loadGroup  = "fault-load"
+	loadRoot   = "load/"
+	adminGroup = "s3am-admins"
+)
+
+// Timing the promises are held to. The server is told s3Timeout (when it
+// has the flag): a call to S3 that takes longer is answered 504. Every
+// answer must come within answerBound; the client gives up later, at
+// clientTimeout, so that a hung request shows as one.
+const (
+	s3Timeout     = 2 * time.Second
+	answerBound   = s3Timeout + 3*time.Second
+	clientTimeout = answerBound + 10*time.Second
+)
+
+// stack is everything the faults are injected into: the control plane,
+// MinIO, PostgreSQL, one `s3am operator` and two `s3am server`s, one
+// recording into PostgreSQL, one into SQLite on a small filesystem.
+type stack struct {
+	top   *testing.T
+	bin   string
+	env   *controlplane.Env
+	minio *minioserver.Server
+	// api and s3 are the kube-apiserver and MinIO processes, to hang,
+	// stop and start again.
+	api, s3  *dependency
+	pg       *postgresserver.Server
+	disk     *smallDisk
+	operator *proc
+	// pgServer and sqliteServer are the two servers.
+	pgServer, sqliteServer *server
+}
+
+// server is a running `s3am server`.
+type server struct {
+	*proc
+	base string
+	// writer is its audit chain.
+	writer string
+}
+
+// s3amBinary is bin/s3am (or $S3AM_BIN); without it the suite is skipped,
+// loudly, or fails in CI.
+func s3amBinary(t *testing.T) string {
+	t.Helper()
+	path, ok := repo.Tool("S3AM_BIN", "s3am")
+	if !ok {
+		repo.Missing(t, "bin/s3am", "build")
+	}
+	return path
+}
+
+// serverHelp is `s3am server --help`, to pass flags the binary has.
+func serverHelp(t *testing.T, bin string) string {
+	t.Helper()
+	out, err := exec.Command(bin, "server", "--help").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s server --help: %v\n%s", bin, err, out)
+	}
+	return string(out)
+}
+
+// startStack starts every part and waits until both servers answer for
+// the load users.
+func startStack(t *testing.T) *stack {
+	t.Helper()
+	s := &stack{top: t, bin: s3amBinary(t)}
+	s.disk = mountSmallDisk(t)
+	s.env = controlplane.Start(t, controlplane.Options{Webhooks: true})
+	s.api = findDependency(t, "kube-apiserver")
+	s.pg = postgresserver.Start(t)
+	s.minio = minioserver.Start(t)
+	s.minio.CreateBucket(t, bucket)
+	s.s3 = findDependency(t, "minio")
+	s.kubectl(t, "", "create", "namespace", namespace)
+	s.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
+		"--from-literal=accessKeyID="+s.minio.RootAccessKey, "--from-literal=secretAccessKey="+s.minio.RootSecretKey)
+
+	ports := freePorts(t, 2)
+	s.operator = newProc(t, "operator", s.bin, []string{"KUBECONFIG=" + s.env.Kubeconfig},
+		"operator", "--namespace", namespace, "--leader-elect=false",
+		"--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:"+ports[0],
+		"--webhook-port", strconv.Itoa(s.env.Webhook.LocalServingPort), "--webhook-cert-dir", s.env.Webhook.LocalServingCertDir,
+		"--zap-log-level", "error")
+	s.operator.start(t)
+	waitOK(t, s.operator, "http://127.0.0.1:"+ports[0]+"/readyz")
+
+	help := serverHelp(t, s.bin)
+	s.pgServer = s.newServer(t, help, "server-pg", []string{"S3AM_AUDIT_POSTGRES_DSN=" + s.pg.DSN()}, "--audit-postgres")
+	s.sqliteServer = s.newServer(t, help, "server-sqlite", nil, "--audit-sqlite", s.disk.file("audit.db"))
+	s.applyConnection(t)
+	s.kubectl(t, grantYAML("load", loadRoot, subject{"Group", loadGroup}), "apply", "-f", "-")
+	for _, srv := range []*server{s.pgServer, s.sqliteServer} {
+		waitOK(t, srv.proc, srv.base+"/readyz")
+		eventually(t, 60*time.Second, "the load grant on "+srv.writer, func() bool {
+			return hasRoot(srv.base, user{"ready@load.example", loadGroup}, loadRoot)
+		})
+	}
+	return s
+}
+
+// newServer starts `s3am server` on a free loopback port, trusting
+// identity headers from loopback, with the S3 deadline the suite holds it
+// to when the binary has the flag.
+func (s *stack) newServer(t *testing.T, help, name string, env []string, audit ...string) *server {
+	t.Helper()
+	listen := "127.0.0.1:" + freePorts(t, 1)[0]
+	args := []string{"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32", "--admin-group", adminGroup,
+		"--audit-writer", name, "--zap-log-level", "error"}
+	if strings.Contains(help, "--s3-timeout") {
+		args = append(args, "--s3-timeout", s3Timeout.String())
+	}
+	args = append(args, audit...)
+	srv := &server{proc: newProc(t, name, s.bin, append([]string{"KUBECONFIG=" + s.env.Kubeconfig}, env...), args...),
+		base: "http://" + listen, writer: name}
+	srv.start(t)
+	return srv
+}
+
+// kubectl runs kubectl against the control plane and fails the test if it fails.
+func (s *stack) kubectl(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := s.env.Kubectl(ctx, stdin, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// applyConnection creates the MinIO connection and waits until the
+// operator has made it Ready.
+func (s *stack) applyConnection(t *testing.T) {
+	t.Helper()
+	s.kubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+kind: S3Connection
+metadata: {name: %s}
+spec:
+  provider: S3Compatible
+  endpoint: %s
+  region: %s
+  pathStyle: true
+  auth: {accessKey: {namespace: %s, name: minio-keys}}
+`, connection, s.minio.Endpoint, s.minio.Region, namespace), "apply", "-f", "-")
+	eventually(t, 60*time.Second, "connection Ready", func() bool {
+		got := &v1alpha1.S3Connection{}
+		if s.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
+			return false
+		}
+		return meta.IsStatusConditionTrue(got.Status.Conditions, v1alpha1.ConditionReady)
+	})
+}
+
+// subject is who a grant is for: "User" or "Group", and the name.
+type subject struct{ kind, name string }
+
+// grantYAML is a PrefixGrant in the operator namespace with every
+// permission on prefix.
+func grantYAML(name, prefix string, who subject) string {
+	return fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+kind: PrefixGrant
+metadata: {name: %s, namespace: %s}
+spec: {connection: %s, bucket: %s, prefix: %q, permissions: [read, write, list, delete], subjects: [{kind: %s, name: %q}]}
+`, name, namespace, connection, bucket, prefix, who.kind, who.name)
+}
+
+// grantReady reports whether the grant is Ready for its generation.
+func (s *stack) grantReady(name string) bool {
+	got := &v1alpha1.PrefixGrant{}
+	if s.env.Client.Get(context.Background(), types.NamespacedName{Namespace: namespace, Name: name}, got) != nil {
+		return false
+	}
+	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
+	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
+}
+
+// waitOK waits until url answers 200, failing early if p exits.
+func waitOK(t *testing.T, p *proc, url string) time.Duration {
+	t.Helper()
+	return eventually(t, 60*time.Second, p.name+" ready", func() bool {
+		if !p.running() {
+			t.Fatalf("%s exited:\n%s", p.name, p.tail(4000))
+		}
+		return httpStatus(url) == http.StatusOK
+	})
+}
+
+// freePorts returns n loopback ports that were free a moment ago.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	var ports []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	}
+	return ports
+}
+
+// eventually polls cond every 20 ms until it holds or timeout passes, and
+// returns how long it took.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > timeout {
+			t.Fatalf("%s: not within %s", what, timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return time.Since(start)
+}
