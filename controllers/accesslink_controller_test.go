@@ -13,6 +13,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/links"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 func newLink(t *testing.T, name string, mutate func(*v1alpha1.AccessLink)) *v1alpha1.AccessLink {
@@ -39,7 +40,7 @@ func newLink(t *testing.T, name string, mutate func(*v1alpha1.AccessLink)) *v1al
 // current generation.
 func linkReady(t *testing.T, l *v1alpha1.AccessLink, status metav1.ConditionStatus, reason string) {
 	t.Helper()
-	eventually(t, 15*time.Second, l.Name+" Ready="+string(status)+" "+reason, func() bool {
+	poll.Until(t, 15*time.Second, l.Name+" Ready="+string(status)+" "+reason, func() bool {
 		var got v1alpha1.AccessLink
 		if k8s.Get(context.Background(), client.ObjectKeyFromObject(l), &got) != nil {
 			return false

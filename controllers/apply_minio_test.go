@@ -17,6 +17,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // TestApplyModeOnMinIO: the connection's MinIO user gets exactly the
@@ -36,7 +37,7 @@ func TestApplyModeOnMinIO(t *testing.T) {
 	if err := k8s.Create(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "connection Ready", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
+	poll.Until(t, 30*time.Second, "connection Ready", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
 	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, unique("alice"), name, "partner-a/uploads/", []string{"write", "list"}, ""), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestApplyModeOnMinIO(t *testing.T) {
 		_, err := app.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("partner-data"), Key: aws.String(key), Body: bytes.NewReader([]byte("x"))})
 		return err
 	}
-	eventually(t, 30*time.Second, "the app user may write inside the grant", func() bool { return put("partner-a/uploads/ok.txt") == nil })
+	poll.Until(t, 30*time.Second, "the app user may write inside the grant", func() bool { return put("partner-a/uploads/ok.txt") == nil })
 	for _, key := range []string{"partner-a/uploads-evil/x.txt", "partner-b/uploads/x.txt", "root.txt"} {
 		if err := put(key); err == nil {
 			t.Errorf("the app user may write %s, outside every grant", key)
@@ -74,8 +75,8 @@ func TestApplyModeOnMinIO(t *testing.T) {
 	if _, err := env.Kubectl(ctx, "", "annotate", "s3connection", name, "test/poke="+time.Now().Format("150405.000"), "--overwrite"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "the hand edit is reverted", func() bool { return put("partner-b/uploads/again.txt") != nil })
-	eventually(t, 10*time.Second, "a PolicyDrifted Warning event", func() bool { return hasEvent(ctx, name, v1alpha1.ReasonPolicyDrifted) })
+	poll.Until(t, 30*time.Second, "the hand edit is reverted", func() bool { return put("partner-b/uploads/again.txt") != nil })
+	poll.Until(t, 10*time.Second, "a PolicyDrifted Warning event", func() bool { return hasEvent(ctx, name, v1alpha1.ReasonPolicyDrifted) })
 
 	// Deleting the connection removes the canned policy.
 	admin, err := minioprovider.New(aws.Config{
@@ -87,7 +88,7 @@ func TestApplyModeOnMinIO(t *testing.T) {
 	if err := k8s.Delete(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, "connection gone", func() bool {
+	poll.Until(t, 30*time.Second, "connection gone", func() bool {
 		return k8s.Get(ctx, types.NamespacedName{Name: name}, &v1alpha1.S3Connection{}) != nil
 	})
 	if _, err := admin.Get(ctx, policyName); !errors.Is(err, minioprovider.ErrNoSuchPolicy) {

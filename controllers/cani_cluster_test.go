@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/cli"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // TestCanIClusterMode: `s3am can-i --kubeconfig` answers from the live
@@ -21,7 +22,7 @@ func TestCanIClusterMode(t *testing.T) {
 	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, name, conn, "partner-a/cani/", []string{"write"}, ""), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "grant indexed", func() bool { return allowed(conn, "partner-a/cani/x.pdf", grant.Write) })
+	poll.Until(t, 10*time.Second, "grant indexed", func() bool { return allowed(conn, "partner-a/cani/x.pdf", grant.Write) })
 
 	canI := func(args ...string) (string, int) {
 		cmd := cli.NewRoot()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // TestConnectionCredentials: Test Connection reports MinIO's bucket count, a
@@ -29,7 +30,7 @@ func TestConnectionCredentials(t *testing.T) {
 	}
 
 	var failed string
-	eventually(t, 30*time.Second, "CredentialsValid=False", func() bool {
+	poll.Until(t, 30*time.Second, "CredentialsValid=False", func() bool {
 		c := connectionCondition(t, name, v1alpha1.ConditionCredentialsValid)
 		if c != nil && c.Status == "False" {
 			failed = c.Reason + ": " + c.Message
@@ -52,7 +53,7 @@ func TestConnectionCredentials(t *testing.T) {
 	if err := k8s.Update(ctx, secret); err != nil {
 		t.Fatal(err)
 	}
-	took := eventually(t, 30*time.Second, "Ready after rotation", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
+	took := poll.Until(t, 30*time.Second, "Ready after rotation", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
 	t.Logf("secret rotated -> Ready: %s", took)
 	c := &v1alpha1.S3Connection{}
 	if err := k8s.Get(ctx, types.NamespacedName{Name: name}, c); err != nil {

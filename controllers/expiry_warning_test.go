@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/grantstatus"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // TestExpiryWarning: a grant turns ExpiringSoon, with one Warning Event, at
@@ -26,7 +27,7 @@ func TestExpiryWarning(t *testing.T) {
 	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, name, "no-such-connection", "partner-a/expiring/", []string{"read"}, extra), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "ExpiringSoon=False before the warning period", func() bool {
+	poll.Until(t, 10*time.Second, "ExpiringSoon=False before the warning period", func() bool {
 		c := grantCondition(t, operatorNamespace, name, v1alpha1.ConditionExpiringSoon)
 		return c != nil && c.Status == metav1.ConditionFalse && c.Reason == v1alpha1.ReasonNotExpiringSoon
 	})
@@ -34,7 +35,7 @@ func TestExpiryWarning(t *testing.T) {
 		t.Fatal("the control plane was too slow to observe the grant before its warning boundary")
 	}
 	var c *metav1.Condition
-	eventually(t, 20*time.Second, "ExpiringSoon=True", func() bool {
+	poll.Until(t, 20*time.Second, "ExpiringSoon=True", func() bool {
 		c = grantCondition(t, operatorNamespace, name, v1alpha1.ConditionExpiringSoon)
 		return isTrue(c)
 	})
@@ -63,7 +64,7 @@ func TestExpiryWarning(t *testing.T) {
 		}
 		return n
 	}
-	eventually(t, 10*time.Second, "an ExpiringSoon Warning Event", func() bool { return count() > 0 })
+	poll.Until(t, 10*time.Second, "an ExpiringSoon Warning Event", func() bool { return count() > 0 })
 	// A spec change reconciles again; the warning is not repeated.
 	if _, err := env.Kubectl(ctx, "", "label", "prefixgrant", name, "-n", operatorNamespace, "touched=yes"); err != nil {
 		t.Fatal(err)
@@ -71,7 +72,7 @@ func TestExpiryWarning(t *testing.T) {
 	if _, err := env.Kubectl(ctx, "", "patch", "prefixgrant", name, "-n", operatorNamespace, "--type=merge", "-p", `{"spec":{"permissions":["read","list"]}}`); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "the new generation observed", func() bool {
+	poll.Until(t, 10*time.Second, "the new generation observed", func() bool {
 		c := grantCondition(t, operatorNamespace, name, v1alpha1.ConditionExpiringSoon)
 		return isTrue(c) && c.ObservedGeneration == 2
 	})

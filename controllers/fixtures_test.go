@@ -77,20 +77,6 @@ spec:
 %s`, name, namespace, connection, prefix, strings.Join(perms, ", "), extra)
 }
 
-// eventually polls cond every 10 ms until it holds or timeout passes, and
-// returns how long it took.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return time.Since(start)
-}
-
 func connectionCondition(t *testing.T, name, typ string) *metav1.Condition {
 	t.Helper()
 	c := &v1alpha1.S3Connection{}

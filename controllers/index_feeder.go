@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -17,8 +15,6 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/convert"
-	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/grantstatus"
 )
 
@@ -95,7 +91,7 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 		}
 	}
 	now := f.Now()
-	g, ok := IndexedGrant(pg, conns.Items, now)
+	g, ok := grantstatus.Authorizing(pg, conns.Items, now)
 	if !ok {
 		f.Index.Delete(pg.Namespace, pg.Name)
 		return requeueAtValidity(pg, now), nil
@@ -115,31 +111,8 @@ func (f *IndexFeeder) reconcileConnection(ctx context.Context, req ctrl.Request)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	f.Index.SetConnectionReady(c.Name, ConnectionReady(c))
+	f.Index.SetConnectionReady(c.Name, grantstatus.ConnectionAuthorizes(c))
 	return ctrl.Result{}, nil
-}
-
-// IndexedGrant returns the grant as the index holds it, with its connection
-// resolved, and whether it belongs in the index at now: Ready for its current
-// generation and inside its validity window. The window is checked here too,
-// so a grant stops authorizing at validUntil even before the controller has
-// marked it Expired.
-func IndexedGrant(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, now time.Time) (grant.Grant, bool) {
-	ready := meta.FindStatusCondition(pg.Status.Conditions, v1alpha1.ConditionReady)
-	if ready == nil || ready.Status != metav1.ConditionTrue || ready.ObservedGeneration != pg.Generation || !pg.DeletionTimestamp.IsZero() {
-		return grant.Grant{}, false
-	}
-	if s := pg.Spec; s.ValidFrom != nil && now.Before(s.ValidFrom.Time) || s.ValidUntil != nil && !now.Before(s.ValidUntil.Time) {
-		return grant.Grant{}, false
-	}
-	name, err := convert.ResolveConnection(pg, conns)
-	if err != nil {
-		return grant.Grant{}, false
-	}
-	resolved := pg.DeepCopy()
-	resolved.Spec.Connection = name
-	g, err := convert.Grant(resolved)
-	return g, err == nil
 }
 
 // requeueAtValidity asks to be called back at the grant's next validity
@@ -171,23 +144,12 @@ func (l *initialLoad) Start(ctx context.Context) error {
 		return errors.New("informer cache did not sync")
 	}
 	f := l.feeder
-	grants := &v1alpha1.PrefixGrantList{}
-	conns := &v1alpha1.S3ConnectionList{}
-	if err := f.Client.List(ctx, grants); err != nil {
-		return fmt.Errorf("list grants: %w", err)
+	indexed, conns, err := grantstatus.ListAuthorizing(ctx, f.Client, f.Now())
+	if err != nil {
+		return err
 	}
-	if err := f.Client.List(ctx, conns); err != nil {
-		return fmt.Errorf("list connections: %w", err)
-	}
-	now := f.Now()
-	var indexed []grant.Grant
-	for i := range grants.Items {
-		if g, ok := IndexedGrant(&grants.Items[i], conns.Items, now); ok {
-			indexed = append(indexed, g)
-		}
-	}
-	for i := range conns.Items {
-		f.Index.SetConnectionReady(conns.Items[i].Name, ConnectionReady(&conns.Items[i]))
+	for i := range conns {
+		f.Index.SetConnectionReady(conns[i].Name, grantstatus.ConnectionAuthorizes(&conns[i]))
 	}
 	if err := f.Index.Replace(indexed); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "some grants could not be indexed and deny")

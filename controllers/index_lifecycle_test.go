@@ -11,6 +11,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // readyMinIOConnection starts a MinIO with the partner-data bucket and a
@@ -26,7 +27,7 @@ func readyMinIOConnection(t *testing.T) (string, *minioserver.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = k8s.Delete(context.Background(), conn) })
-	eventually(t, 30*time.Second, "connection Ready", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
+	poll.Until(t, 30*time.Second, "connection Ready", func() bool { return isTrue(connectionCondition(t, name, v1alpha1.ConditionReady)) })
 	return name, srv
 }
 
@@ -45,7 +46,7 @@ func TestGrantLifecycleDrivesTheIndex(t *testing.T) {
 	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, name, conn, "partner-a/uploads/", []string{"write", "list"}, ""), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	took := eventually(t, 10*time.Second, "Decide allows after kubectl apply", func() bool { return allowed(conn, key, grant.Write) })
+	took := poll.Until(t, 10*time.Second, "Decide allows after kubectl apply", func() bool { return allowed(conn, key, grant.Write) })
 	t.Logf("kubectl apply -> Decide allows: %s", took)
 	if allowed(conn, "partner-a/uploads-evil/x.pdf", grant.Write) || allowed(conn, key, grant.Delete) {
 		t.Fatal("the grant authorizes beyond its prefix or permissions")
@@ -54,23 +55,23 @@ func TestGrantLifecycleDrivesTheIndex(t *testing.T) {
 	if _, err := env.Kubectl(ctx, "", "delete", "prefixgrant", name, "-n", operatorNamespace); err != nil {
 		t.Fatal(err)
 	}
-	took = eventually(t, 10*time.Second, "Decide denies after delete", func() bool { return !allowed(conn, key, grant.Write) })
+	took = poll.Until(t, 10*time.Second, "Decide denies after delete", func() bool { return !allowed(conn, key, grant.Write) })
 	t.Logf("kubectl delete -> Decide denies: %s", took)
 
 	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, name, conn, "partner-a/uploads/", []string{"write"}, ""), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "Decide allows again", func() bool { return allowed(conn, key, grant.Write) })
+	poll.Until(t, 10*time.Second, "Decide allows again", func() bool { return allowed(conn, key, grant.Write) })
 	if _, err := env.Kubectl(ctx, "", "patch", "s3connection", conn, "--type=merge", "-p", `{"spec":{"suspend":true}}`); err != nil {
 		t.Fatal(err)
 	}
-	took = eventually(t, 10*time.Second, "Decide denies after suspend", func() bool { return !allowed(conn, key, grant.Write) })
+	took = poll.Until(t, 10*time.Second, "Decide denies after suspend", func() bool { return !allowed(conn, key, grant.Write) })
 	t.Logf("suspend -> Decide denies: %s", took)
 	d := index.Decide(grant.Principal{User: alice[0]}, grant.Write, conn, "partner-data", key)
 	if d.Reason != authz.ReasonConnectionNotReady {
 		t.Errorf("reason after suspend = %s, want %s", d.Reason, authz.ReasonConnectionNotReady)
 	}
-	eventually(t, 10*time.Second, "grant not Ready after suspend", func() bool {
+	poll.Until(t, 10*time.Second, "grant not Ready after suspend", func() bool {
 		c := grantCondition(t, operatorNamespace, name, v1alpha1.ConditionReady)
 		return c != nil && c.Reason == v1alpha1.ReasonSuspended
 	})
@@ -88,9 +89,9 @@ func TestValidUntilExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := "partner-a/short/report.pdf"
-	eventually(t, 10*time.Second, "allowed inside the window", func() bool { return allowed(conn, key, grant.Read) })
-	eventually(t, 15*time.Second, "denied after validUntil", func() bool { return !allowed(conn, key, grant.Read) })
-	eventually(t, 10*time.Second, "Expired condition", func() bool {
+	poll.Until(t, 10*time.Second, "allowed inside the window", func() bool { return allowed(conn, key, grant.Read) })
+	poll.Until(t, 15*time.Second, "denied after validUntil", func() bool { return !allowed(conn, key, grant.Read) })
+	poll.Until(t, 10*time.Second, "Expired condition", func() bool {
 		c := grantCondition(t, operatorNamespace, name, v1alpha1.ConditionExpired)
 		return isTrue(c) && c.Reason == v1alpha1.ReasonExpired
 	})
@@ -105,7 +106,7 @@ func TestOutsideDelegationNeverAuthorizes(t *testing.T) {
 	if _, err := env.Kubectl(ctx, grantYAML("team-x", name, conn, "partner-a/uploads/", []string{"write"}, ""), "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "OutsideDelegation condition", func() bool {
+	poll.Until(t, 10*time.Second, "OutsideDelegation condition", func() bool {
 		return isTrue(grantCondition(t, "team-x", name, v1alpha1.ConditionOutsideDelegation))
 	})
 	if allowed(conn, "partner-a/uploads/x.pdf", grant.Write) {

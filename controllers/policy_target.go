@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
+	"github.com/s3am/s3-access-manager/internal/policy"
 	awsprovider "github.com/s3am/s3-access-manager/internal/providers/aws"
 	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
 )
@@ -103,7 +104,7 @@ func (t *roleTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("get role policy %s: %w", name, err)
 		}
-		if same, err := minioprovider.Equivalent(got, docs[i]); err != nil || !same {
+		if same, err := policy.Equivalent(got, docs[i]); err != nil || !same {
 			return true, nil
 		}
 	}
@@ -177,7 +178,7 @@ func (t *cannedTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error)
 		if err != nil {
 			return false, fmt.Errorf("get canned policy %s: %w", name, err)
 		}
-		if same, err := minioprovider.Equivalent(got, docs[i]); err != nil || !same {
+		if same, err := policy.Equivalent(got, docs[i]); err != nil || !same {
 			return true, nil
 		}
 	}

@@ -100,7 +100,7 @@ func (r *PrefixGrantReconciler) input(ctx context.Context, pg *v1alpha1.PrefixGr
 		return in, fmt.Errorf("get connection %s: %w", name, err)
 	default:
 		in.Connection = conn
-		in.ConnectionReady = ConnectionReady(conn)
+		in.ConnectionReady = grantstatus.ConnectionAuthorizes(conn)
 	}
 	ns := &corev1.Namespace{}
 	if err := r.Get(ctx, types.NamespacedName{Name: pg.Namespace}, ns); err != nil && !apierrors.IsNotFound(err) {
@@ -108,13 +108,6 @@ func (r *PrefixGrantReconciler) input(ctx context.Context, pg *v1alpha1.PrefixGr
 	}
 	in.Namespace = delegation.Namespace{Name: pg.Namespace, Labels: ns.Labels}
 	return in, nil
-}
-
-// ConnectionReady reports whether a connection authorizes: Ready for its
-// current generation and not suspended.
-func ConnectionReady(c *v1alpha1.S3Connection) bool {
-	cond := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady)
-	return !c.Spec.Suspend && cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == c.Generation
 }
 
 func applyGrantStatus(pg *v1alpha1.PrefixGrant, st grantstatus.Result) {
@@ -216,7 +209,7 @@ var connectionStateChanged = predicate.Funcs{
 		if !okOld || !okNew {
 			return true
 		}
-		return old.Generation != cur.Generation || ConnectionReady(old) != ConnectionReady(cur) ||
+		return old.Generation != cur.Generation || grantstatus.ConnectionAuthorizes(old) != grantstatus.ConnectionAuthorizes(cur) ||
 			readyReason(old) != readyReason(cur) || convert.IsDefault(old) != convert.IsDefault(cur)
 	},
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/convert"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/grantstatus"
 	"github.com/s3am/s3-access-manager/internal/policy"
 )
 
@@ -143,18 +144,18 @@ func (r *S3ConnectionReconciler) readyGrants(ctx context.Context, conn *v1alpha1
 	if convert.IsDefault(conn) {
 		names = append(names, "")
 	}
-	conns := []v1alpha1.S3Connection{*conn}
-	now := r.Now()
-	var out []grant.Grant
+	var pgs []v1alpha1.PrefixGrant
 	for _, n := range names {
 		list := &v1alpha1.PrefixGrantList{}
 		if err := r.List(ctx, list, client.MatchingFields{indexGrantConnection: n}); err != nil {
 			return nil, fmt.Errorf("list grants of %s: %w", conn.Name, err)
 		}
-		for i := range list.Items {
-			if g, ok := IndexedGrant(&list.Items[i], conns, now); ok && g.Connection == conn.Name {
-				out = append(out, g)
-			}
+		pgs = append(pgs, list.Items...)
+	}
+	var out []grant.Grant
+	for _, g := range grantstatus.AuthorizingGrants(pgs, []v1alpha1.S3Connection{*conn}, r.Now()) {
+		if g.Connection == conn.Name {
+			out = append(out, g)
 		}
 	}
 	return out, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/accessreview"
 	"github.com/s3am/s3-access-manager/internal/cli"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // TestWhoCanClusterMode: `s3am who-can --kubeconfig` lists the live grants
@@ -31,8 +32,8 @@ func TestWhoCanClusterMode(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, 10*time.Second, "grant indexed", func() bool { return allowed(conn, "partner-a/whocan/x.pdf", grant.Read) })
-	eventually(t, 10*time.Second, "OutsideDelegation", func() bool {
+	poll.Until(t, 10*time.Second, "grant indexed", func() bool { return allowed(conn, "partner-a/whocan/x.pdf", grant.Read) })
+	poll.Until(t, 10*time.Second, "OutsideDelegation", func() bool {
 		return isTrue(grantCondition(t, "team-x", outside, v1alpha1.ConditionOutsideDelegation))
 	})
 

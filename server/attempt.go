@@ -10,6 +10,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
@@ -138,7 +139,7 @@ func denial(r authz.Reason, detail string, perm grant.Permission, path string) *
 func (a *attempt) service() (*objects.Service, error) {
 	svc, err := a.s.opts.Objects(a.ctx(), a.ev.Connection)
 	if err != nil {
-		a.s.log.Error("connection unavailable", "connection", bounded(a.ev.Connection), "requestId", a.ev.RequestID, "error", bounded(objects.Redact(err.Error())))
+		a.s.log.Error("connection unavailable", "connection", bounded(a.ev.Connection), "requestId", a.ev.RequestID, "error", bounded(redact.String(err.Error())))
 		return nil, a.fail(newAPIError(http.StatusServiceUnavailable, ReasonConnectionUnavailable,
 			"connection %s is unavailable; try again later", a.ev.Connection))
 	}

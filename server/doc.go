@@ -36,5 +36,5 @@
 //
 // Presigned URLs, POST form fields and credentials are never logged: the
 // access log names the route pattern, not the URL, and errors are logged
-// through objects.Redact.
+// through internal/redact.
 package server

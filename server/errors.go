@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // ErrorBody is the JSON answer of every failed request.
@@ -49,7 +50,7 @@ func newAPIError(status int, reason, format string, args ...any) *apiError {
 // message is safe to show: objects never puts secrets in errors.
 func objectsError(err error) *apiError {
 	kind := objects.KindOf(err)
-	return &apiError{status: kind.HTTPStatus(), body: ErrorBody{Error: objects.Redact(err.Error()), Reason: string(kind)}}
+	return &apiError{status: kind.HTTPStatus(), body: ErrorBody{Error: redact.String(err.Error()), Reason: string(kind)}}
 }
 
 // handleError writes every error as an ErrorBody.
@@ -68,10 +69,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		ae = &apiError{status: he.Code, body: ErrorBody{Error: msg}}
 		if he.Internal != nil && he.Code >= http.StatusInternalServerError {
-			s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(objects.Redact(he.Internal.Error())))
+			s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(redact.String(he.Internal.Error())))
 		}
 	default:
-		s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(objects.Redact(err.Error())))
+		s.log.Error("request failed", "requestId", c.Get(requestIDKey), "error", bounded(redact.String(err.Error())))
 		ae = &apiError{status: http.StatusInternalServerError, body: ErrorBody{Error: "internal error"}}
 	}
 	var werr error

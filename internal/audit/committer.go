@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // commitLoop is the Recorder's only appender: one goroutine keeps the chain
@@ -139,7 +141,7 @@ func (r *Recorder) markUnstored(e *Event, storeErr error, outcome bool) {
 		if e.Error != "" {
 			msg += "; " + e.Error
 		}
-		e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+		e.Error = capBytes(redact.String(clean(msg)), MaxErrorBytes)
 		return
 	}
 	if r.policy == PolicyFail {
@@ -148,7 +150,7 @@ func (r *Recorder) markUnstored(e *Event, storeErr error, outcome bool) {
 			msg += "; " + e.Error
 		}
 		e.Outcome = OutcomeFailure
-		e.Error = capBytes(Redact(clean(msg)), MaxErrorBytes)
+		e.Error = capBytes(redact.String(clean(msg)), MaxErrorBytes)
 	}
 }
 

@@ -79,7 +79,7 @@ type Event struct {
 	// Outcome is how the attempt ended.
 	Outcome Outcome `json:"outcome"`
 	// Error describes a failure. It never carries secret material: the
-	// Recorder redacts signatures, credentials and tokens (see Redact).
+	// Recorder redacts signatures, credentials and tokens (see internal/redact).
 	Error string `json:"error"`
 	// Bytes is the object size, when known.
 	Bytes int64 `json:"bytes"`

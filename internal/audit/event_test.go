@@ -166,36 +166,6 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
-	cases := []struct{ in, secret string }{
-		{"https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=deadbeef99&X-Amz-Date=x", "deadbeef99"},
-		{"x-amz-security-token=IQoJb3JpZ2luX2VjEJr%2F%2F%2F&x=1", "IQoJb3JpZ2lu"},
-		{"Authorization: AWS4-HMAC-SHA256 Credential=ASIAABCDEFGHIJKLMNOP/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=f00dfeed", "f00dfeed"},
-		{"Authorization: AWS4-HMAC-SHA256 Credential=ASIAABCDEFGHIJKLMNOP/20240101/us-east-1/s3/aws4_request", "ASIAABCDEFGHIJKLMNOP"},
-		{"401 with Authorization: Bearer abc.def-ghi_jkl", "abc.def-ghi_jkl"},
-		{"authorization: BEARER Zm9vYmFy==", "Zm9vYmFy"},
-		{"Authorization: Basic YWxpY2U6c2VjcmV0", "YWxpY2U6c2VjcmV0"},
-		{"token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl rejected", "c2lnbmF0dXJl"},
-		{"key AKIAIOSFODNN7EXAMPLE is disabled", "AKIAIOSFODNN7EXAMPLE"},
-		{"https://idp/cb?code=1&access_token=s3cr3t", "s3cr3t"},
-		{"login failed: password=hunter2", "hunter2"},
-	}
-	for _, c := range cases {
-		got := Redact(c.in)
-		if strings.Contains(got, c.secret) {
-			t.Errorf("Redact(%q) = %q still holds %q", c.in, got, c.secret)
-		}
-		if Redact(got) != got {
-			t.Errorf("Redact not stable on %q", got)
-		}
-	}
-	for _, plain := range []string{"NoSuchKey: partner-a/uploads/x.pdf", "AccessDenied", "context deadline exceeded"} {
-		if Redact(plain) != plain {
-			t.Errorf("Redact(%q) = %q", plain, Redact(plain))
-		}
-	}
-}
-
 func TestValidate(t *testing.T) {
 	ok := sampleEvent()
 	if err := ok.Validate(); err != nil {

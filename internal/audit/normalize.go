@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // Field limits, in bytes (Groups also in entries). Clients choose most of
@@ -38,8 +40,8 @@ const truncatedMark = "…(truncated)"
 // Recorder calls it on every event.
 func (e *Event) Normalize() {
 	e.RequestID = capBytes(clean(e.RequestID), MaxRequestIDBytes)
-	e.UserAgent = capBytes(Redact(clean(e.UserAgent)), MaxUserAgentBytes)
-	e.Error = capBytes(Redact(clean(e.Error)), MaxErrorBytes)
+	e.UserAgent = capBytes(redact.String(clean(e.UserAgent)), MaxUserAgentBytes)
+	e.Error = capBytes(redact.String(clean(e.Error)), MaxErrorBytes)
 	e.canonicalize()
 }
 

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"github.com/spf13/cobra"
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 )
 
 func newAllCommand() *cobra.Command {
@@ -18,7 +16,7 @@ func newAllCommand() *cobra.Command {
 			"still wait for the leader lease; the server and its authorization index serve on every replica.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&op.zap)))
+			log := newLogger(&op.zap)
 			mgr, err := op.manager()
 			if err != nil {
 				return err
@@ -26,12 +24,7 @@ func newAllCommand() *cobra.Command {
 			if err := op.setup(cmd.Context(), mgr); err != nil {
 				return err
 			}
-			s, err := srv.setup(cmd.Context(), mgr)
-			if err != nil {
-				return err
-			}
-			defer s.close()
-			return serve(cmd.Context(), s.log, mgr, s.handler, srv, s.recorder, &s.draining)
+			return srv.run(cmd.Context(), mgr, log)
 		},
 	}
 	op.bindFlags(cmd.Flags())

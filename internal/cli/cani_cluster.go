@@ -9,10 +9,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
-	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/grantstatus"
 )
 
 // clusterIndex builds the index a server would hold from the cluster's live
@@ -22,30 +20,19 @@ func clusterIndex(ctx context.Context, kubeconfig, connection string) (*authz.In
 	if err != nil {
 		return nil, "", err
 	}
-	grants := &v1alpha1.PrefixGrantList{}
-	conns := &v1alpha1.S3ConnectionList{}
-	if err := c.List(ctx, grants); err != nil {
-		return nil, "", fmt.Errorf("list prefixgrants: %w", err)
-	}
-	if err := c.List(ctx, conns); err != nil {
-		return nil, "", fmt.Errorf("list s3connections: %w", err)
-	}
-	now := time.Now()
-	var indexed []grant.Grant
-	for i := range grants.Items {
-		if g, ok := controllers.IndexedGrant(&grants.Items[i], conns.Items, now); ok {
-			indexed = append(indexed, g)
-		}
+	indexed, conns, err := grantstatus.ListAuthorizing(ctx, c, time.Now())
+	if err != nil {
+		return nil, "", err
 	}
 	ix := authz.New()
 	if err := ix.Replace(indexed); err != nil {
 		return nil, "", err
 	}
-	for i := range conns.Items {
-		ix.SetConnectionReady(conns.Items[i].Name, controllers.ConnectionReady(&conns.Items[i]))
+	for i := range conns {
+		ix.SetConnectionReady(conns[i].Name, grantstatus.ConnectionAuthorizes(&conns[i]))
 	}
 	ix.MarkSynced()
-	connection, err = canIConnection(conns.Items, connection)
+	connection, err = canIConnection(conns, connection)
 	if err != nil {
 		return nil, "", err
 	}

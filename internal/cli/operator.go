@@ -58,7 +58,7 @@ func newOperatorCommand() *cobra.Command {
 		Short: "Run the controllers and admission webhooks",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+			newLogger(&o.zap)
 			mgr, err := o.manager()
 			if err != nil {
 				return err

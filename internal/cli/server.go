@@ -7,32 +7,25 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
-	"sync/atomic"
 	"time"
 
-	"github.com/labstack/echo/v4"
+	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/client-go/kubernetes"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
-	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/postgres"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
-	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/objects"
-	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
-	"github.com/s3am/s3-access-manager/server/webui"
 )
 
 // envAuditPostgresDSN holds the audit store's connection string, which a
@@ -112,7 +105,7 @@ func (o *serverOptions) bindFlags(f *pflag.FlagSet, common bool) {
 }
 
 func runServer(ctx context.Context, o serverOptions) error {
-	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.zap)))
+	log := newLogger(&o.zap)
 	scheme, err := s3amscheme.New()
 	if err != nil {
 		return err
@@ -131,174 +124,68 @@ func runServer(ctx context.Context, o serverOptions) error {
 	if err != nil {
 		return fmt.Errorf("manager: %w", err)
 	}
-	s, err := o.setup(ctx, mgr)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	return serve(ctx, s.log, mgr, s.handler, o, s.recorder, &s.draining)
+	return o.run(ctx, mgr, log)
 }
 
-// serverParts is the server wired onto a manager.
-type serverParts struct {
-	log      *slog.Logger
-	handler  http.Handler
-	recorder *audit.Recorder
-	draining atomic.Bool
-	close    func()
+// newLogger makes the process's one logger from the --zap-* flags: the
+// controllers log through it (logr) and so does the server (slog).
+func newLogger(opts *zap.Options) *slog.Logger {
+	l := zap.New(zap.UseFlagOptions(opts))
+	ctrl.SetLogger(l)
+	return slog.New(logr.ToSlogHandler(l))
 }
 
-// setup wires the server onto mgr: its own index and feeder (no leader
-// election), the objects resolver, authentication, the audit trail and the
-// Echo routes.
-func (o *serverOptions) setup(ctx context.Context, mgr ctrl.Manager) (*serverParts, error) {
-	parts := &serverParts{log: slog.New(slog.NewJSONHandler(os.Stderr, nil)), close: func() {}}
-	authCfg, err := o.auth.Config(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	if err := authCfg.Session.CheckListenAddress(o.listen); err != nil {
-		return nil, err
-	}
-	index := authz.New()
-	conns := server.NewConnections(mgr.GetClient(), objects.Options{
-		DefaultTTL: o.presignTTL, MaxTTL: o.presignMaxTTL, Grants: index.GrantsOf, CallTimeout: o.s3Timeout,
-	})
-	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: index, OnChange: conns.Invalidate}
-	if err := feeder.SetupWithManager(mgr); err != nil {
-		return nil, err
-	}
-	var kube kubernetes.Interface
-	if authCfg.ServiceAccounts.Enabled {
-		k, err := kubernetes.NewForConfig(mgr.GetConfig())
-		if err != nil {
-			return nil, fmt.Errorf("kubernetes client: %w", err)
-		}
-		kube = k
-	}
-	stack, err := auth.NewStack(ctx, authCfg, kube, nil)
-	if err != nil {
-		return nil, err
-	}
+// run builds the server on mgr (internal/app) and serves until ctx ends.
+func (o *serverOptions) run(ctx context.Context, mgr ctrl.Manager, log *slog.Logger) error {
 	store, err := o.openAuditStore(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if store != nil {
-		parts.close = func() { _ = store.Close() }
+		defer store.Close()
 	}
-	parts.recorder, err = audit.NewRecorder(audit.Options{
-		Writer: o.auditWriter, JSON: os.Stdout, Store: store, Policy: audit.FailurePolicy(o.auditFailurePolicy),
-		Registerer: ctrlmetrics.Registry, Logger: parts.log,
-	})
-	if err != nil {
-		parts.close()
-		return nil, err
-	}
-	links, err := o.links.options(ctx, mgr, parts.log)
-	if err != nil {
-		parts.close()
-		return nil, err
-	}
-	opts := server.Options{
-		Links: links,
-		Index: index, Objects: conns.Service,
-		Auth: stack.Chain, Audit: parts.recorder, AdminGroup: o.adminGroup,
-		AccessReview: reviewsource.Reader(mgr.GetClient()),
-		Registry:     ctrlmetrics.Registry, Logger: parts.log,
-		Ready: func() error {
-			if parts.draining.Load() {
-				return errors.New("shutting down")
-			}
-			return feeder.ReadyzCheck(nil)
-		},
-	}
-	if store != nil {
-		opts.AuditStore = store
-	}
-	e, err := server.New(opts)
-	if err != nil {
-		parts.close()
-		return nil, err
-	}
-	oidcLogin := stack.OIDC != nil && authCfg.OIDC.RedirectURL != ""
-	if oidcLogin {
-		if err := stack.OIDC.Register(e.Group("/auth")); err != nil {
-			parts.close()
-			return nil, err
-		}
-	}
-	if err := o.registerWebApp(e, stack, oidcLogin, parts.log); err != nil {
-		parts.close()
-		return nil, err
-	}
-	parts.handler = e
-	return parts, nil
-}
-
-func serve(ctx context.Context, log *slog.Logger, mgr ctrl.Manager, h http.Handler, o serverOptions, recorder *audit.Recorder, draining *atomic.Bool) error {
-	mgrCtx, stopMgr := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopMgr()
-	mgrDone := make(chan error, 1)
-	go func() { mgrDone <- mgr.Start(mgrCtx) }()
-
-	srv, err := server.NewHTTPServer(o.listen, h, o.httpTimeouts)
+	opts, err := o.appOptions(ctx, store, log)
 	if err != nil {
 		return err
 	}
-	srvDone := make(chan error, 1)
-	go func() { srvDone <- srv.ListenAndServe() }()
-	log.Info("server listening", "address", o.listen)
-
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case err := <-srvDone:
-		runErr = fmt.Errorf("http server: %w", err)
-	case err := <-mgrDone:
-		runErr = fmt.Errorf("manager stopped: %w", err)
-		mgrDone <- nil
+	_, s, err := app.New(ctx, mgr, opts)
+	if err != nil {
+		return err
 	}
-	draining.Store(true)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		runErr = errors.Join(runErr, fmt.Errorf("http server shutdown: %w", err))
-	}
-	if err := recorder.Close(shutdownCtx); err != nil {
-		runErr = errors.Join(runErr, err)
-	}
-	stopMgr()
-	if err := <-mgrDone; err != nil {
-		runErr = errors.Join(runErr, fmt.Errorf("manager: %w", err))
-	}
-	return runErr
+	return s.Run(ctx, mgr, o.shutdownTimeout)
 }
 
-// registerWebApp serves the web app beside the API. Demo users sign in
-// without a password, so they are refused unless the server listens on
-// loopback only.
-func (o *serverOptions) registerWebApp(e *echo.Echo, stack *auth.Stack, oidcLogin bool, log *slog.Logger) error {
-	wo := webui.Options{
-		Sessions: stack.Sessions, Auth: stack.Chain, OIDCLogin: oidcLogin,
-		ConnectOrigins: o.webConnectOrigins, AdminGroup: o.adminGroup, Logger: log,
+// appOptions translates the flags.
+func (o *serverOptions) appOptions(ctx context.Context, store audit.Store, log *slog.Logger) (app.Options, error) {
+	authCfg, err := o.auth.Config(os.Getenv)
+	if err != nil {
+		return app.Options{}, err
+	}
+	links, err := o.links.options(ctx, log)
+	if err != nil {
+		return app.Options{}, err
+	}
+	opts := app.Options{
+		Listen: o.listen, Auth: authCfg, AdminGroup: o.adminGroup,
+		PresignTTL: o.presignTTL, PresignMaxTTL: o.presignMaxTTL, S3Timeout: o.s3Timeout, HTTPTimeouts: o.httpTimeouts,
+		AuditStore: store, AuditJSON: os.Stdout, AuditWriter: o.auditWriter,
+		AuditFailurePolicy: audit.FailurePolicy(o.auditFailurePolicy),
+		Links:              links, WebApp: true, ConnectOrigins: o.webConnectOrigins,
+		Registry: ctrlmetrics.Registry, Logger: log,
 	}
 	if o.demoUsersFile != "" {
 		if err := auth.CheckLoopback(o.listen); err != nil {
-			return fmt.Errorf("--demo-users-file: %w", err)
+			return opts, fmt.Errorf("--demo-users-file: %w", err)
 		}
 		b, err := os.ReadFile(o.demoUsersFile)
 		if err != nil {
-			return fmt.Errorf("--demo-users-file: %w", err)
+			return opts, fmt.Errorf("--demo-users-file: %w", err)
 		}
-		if err := json.Unmarshal(b, &wo.DemoUsers); err != nil {
-			return fmt.Errorf("--demo-users-file %s: %w", o.demoUsersFile, err)
+		if err := json.Unmarshal(b, &opts.DemoUsers); err != nil {
+			return opts, fmt.Errorf("--demo-users-file %s: %w", o.demoUsersFile, err)
 		}
 	}
-	if err := webui.Register(e, wo); err != nil {
-		return fmt.Errorf("web app: %w", err)
-	}
-	return nil
+	return opts, nil
 }
 
 // openAuditStore opens the configured audit store: nil when there is none,

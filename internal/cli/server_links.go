@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/spf13/pflag"
-	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/s3am/s3-access-manager/internal/notify"
 	"github.com/s3am/s3-access-manager/server"
@@ -26,10 +25,10 @@ func (l *linkFlags) bind(f *pflag.FlagSet) {
 	f.StringVar(&l.webhookURL, "link-webhook-url", "", "URL that receives a CloudEvent for every upload completed through an upload-request link, signed with HMAC-SHA256 under "+envLinkWebhookSecret)
 }
 
-// options builds the server's LinkOptions on mgr; the notifier, if any,
-// runs until ctx ends.
-func (l *linkFlags) options(ctx context.Context, mgr ctrl.Manager, log *slog.Logger) (*server.LinkOptions, error) {
-	o := &server.LinkOptions{Client: mgr.GetClient(), Reader: mgr.GetAPIReader(), Indexer: mgr.GetFieldIndexer()}
+// options builds the server's LinkOptions (internal/app reads the links
+// through the manager); the notifier, if any, runs until ctx ends.
+func (l *linkFlags) options(ctx context.Context, log *slog.Logger) (*server.LinkOptions, error) {
+	o := &server.LinkOptions{}
 	if l.webhookURL == "" {
 		return o, nil
 	}

@@ -17,15 +17,15 @@ import (
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/s3am/s3-access-manager/internal/proc"
 )
 
 // allProcess is `s3am all` (the controllers, the webhooks and the partner
 // server with the web app) running as a child process, started with the
 // same flags a deployment would give it.
 type allProcess struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the process has exited, err then set
-	err  error
+	*proc.Process
 }
 
 // allArgs are the flags of the demo's `s3am all`.
@@ -73,18 +73,19 @@ func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconf
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("session key: %w", err)
 	}
-	p := &allProcess{done: make(chan struct{})}
-	p.cmd = exec.Command(o.Binary, allArgs(o, env.WebhookInstallOptions, dir, usersFile, m)...)
-	p.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
+	cmd := exec.Command(o.Binary, allArgs(o, env.WebhookInstallOptions, dir, usersFile, m)...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
 	if o.AuditPostgresDSN != "" {
-		p.cmd.Env = append(p.cmd.Env, "S3AM_AUDIT_POSTGRES_DSN="+o.AuditPostgresDSN)
+		cmd.Env = append(cmd.Env, "S3AM_AUDIT_POSTGRES_DSN="+o.AuditPostgresDSN)
 	}
-	p.cmd.Stdout, p.cmd.Stderr = o.Logs, o.Logs
-	p.cmd.SysProcAttr = processAttributes()
-	if err := p.cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = o.Logs, o.Logs
+	// Wait must not hang on a grandchild holding o.Logs' pipe.
+	cmd.WaitDelay = allStopGrace
+	started, err := proc.Start(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("start s3am all: %w", err)
 	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
+	p := &allProcess{started}
 	if err := p.waitReady(ctx, "http://"+o.Listen+"/readyz", net.JoinHostPort(env.WebhookInstallOptions.LocalServingHost, strconv.Itoa(env.WebhookInstallOptions.LocalServingPort))); err != nil {
 		p.Stop()
 		return nil, err
@@ -96,8 +97,8 @@ func (p *allProcess) waitReady(ctx context.Context, readyz, webhookAddr string) 
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case <-p.done:
-			return fmt.Errorf("s3am all exited: %v", p.err)
+		case <-p.Exited():
+			return fmt.Errorf("s3am all exited: %v", p.Err())
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
@@ -116,23 +117,10 @@ func (p *allProcess) waitReady(ctx context.Context, readyz, webhookAddr string) 
 	return errors.New("s3am all did not become ready within 90s")
 }
 
-// Done is closed when the process has exited; Err then says how.
-func (p *allProcess) Done() <-chan struct{} { return p.done }
-
-// Err is the process's exit error, once Done is closed.
-func (p *allProcess) Err() error { return p.err }
+// allStopGrace is how long `s3am all` may take to drain and stop before
+// its process group is killed.
+const allStopGrace = 15 * time.Second
 
 // Stop asks the process to drain and stop, and kills its group if it has
-// not within 15 seconds.
-func (p *allProcess) Stop() {
-	if p.cmd.Process == nil {
-		return
-	}
-	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(15 * time.Second):
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		<-p.done
-	}
-}
+// not within allStopGrace.
+func (p *allProcess) Stop() { p.Process.Stop(syscall.SIGTERM, allStopGrace) }

@@ -57,6 +57,9 @@ type Running struct {
 	Kubectl    string
 	MinIO      string
 	Config     *rest.Config
+	// ProcessGroups are those of the demo's children (MinIO, `s3am all`):
+	// none is left once Run returns.
+	ProcessGroups []int
 }
 
 // Run starts the demo and blocks until ctx ends, then stops everything.
@@ -121,14 +124,15 @@ func Run(ctx context.Context, opts Options) error {
 	if err := waitSettled(ctx, c, "http://"+opts.Listen); err != nil {
 		return err
 	}
-	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Config: env.Config}
+	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Config: env.Config,
+		ProcessGroups: []int{minio.proc.Pid(), all.Pid()}}
 	printInstructions(opts.Out, running)
 	if opts.Ready != nil {
 		opts.Ready(running)
 	}
 	select {
 	case <-ctx.Done():
-	case <-all.Done():
+	case <-all.Exited():
 		return fmt.Errorf("s3am all stopped: %v", all.Err())
 	}
 	fmt.Fprintln(opts.Out, "stopping ...")

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/proc"
 )
 
 // minioServer is a MinIO process the demo runs on loopback with a temporary
@@ -21,9 +23,8 @@ import (
 type minioServer struct {
 	Endpoint             string
 	AccessKey, SecretKey string
-	cmd                  *exec.Cmd
+	proc                 *proc.Process
 	dir                  string
-	exited               chan error
 }
 
 func startMinIO(ctx context.Context, bin string) (*minioServer, error) {
@@ -47,18 +48,15 @@ func startMinIO(ctx context.Context, bin string) (*minioServer, error) {
 		AccessKey: "demo-" + randomHex(6),
 		SecretKey: randomHex(20),
 		dir:       dir,
-		exited:    make(chan error, 1),
 	}
-	m.cmd = exec.Command(bin, "server", "--quiet", "--address", "127.0.0.1:"+strconv.Itoa(port),
+	cmd := exec.Command(bin, "server", "--quiet", "--address", "127.0.0.1:"+strconv.Itoa(port),
 		"--console-address", "127.0.0.1:"+strconv.Itoa(console), dir)
-	m.cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+m.AccessKey, "MINIO_ROOT_PASSWORD="+m.SecretKey,
+	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER="+m.AccessKey, "MINIO_ROOT_PASSWORD="+m.SecretKey,
 		"MINIO_BROWSER=off", "MINIO_UPDATE=off", "MINIO_CALLHOME_ENABLE=off")
-	m.cmd.SysProcAttr = processAttributes()
-	if err := m.cmd.Start(); err != nil {
+	if m.proc, err = proc.Start(cmd); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start minio: %w", err)
 	}
-	go func() { m.exited <- m.cmd.Wait() }()
 	if err := m.waitLive(ctx); err != nil {
 		m.Stop()
 		return nil, err
@@ -70,8 +68,8 @@ func (m *minioServer) waitLive(ctx context.Context) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
-		case err := <-m.exited:
-			return fmt.Errorf("minio exited: %v", err)
+		case <-m.proc.Exited():
+			return fmt.Errorf("minio exited: %v", m.proc.Err())
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
@@ -89,15 +87,7 @@ func (m *minioServer) waitLive(ctx context.Context) error {
 
 // Stop ends the process group and removes the data directory.
 func (m *minioServer) Stop() {
-	if m.cmd.Process != nil {
-		_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-m.exited:
-		case <-time.After(5 * time.Second):
-			_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
-			<-m.exited
-		}
-	}
+	m.proc.Stop(syscall.SIGTERM, 5*time.Second)
 	_ = os.RemoveAll(m.dir)
 }
 

@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
-	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/grantstatus"
 )
 
 // applySamples creates config/samples as they are, through the webhooks,
@@ -146,7 +146,7 @@ func settled(ctx context.Context, c client.Client) (ok bool, ready, total int, e
 		if cond == nil || cond.ObservedGeneration != conns.Items[i].Generation {
 			return false, 0, len(grants.Items), nil
 		}
-		connReady[conns.Items[i].Name] = controllers.ConnectionReady(&conns.Items[i])
+		connReady[conns.Items[i].Name] = grantstatus.ConnectionAuthorizes(&conns.Items[i])
 	}
 	for _, g := range grants.Items {
 		cond := meta.FindStatusCondition(g.Status.Conditions, v1alpha1.ConditionReady)

@@ -60,7 +60,7 @@ type Result struct {
 // Evaluate decides the grant's state.
 func Evaluate(in Input) Result {
 	r := Result{
-		Expired:            validity(in),
+		Expired:            Validity(in.Grant, in.Now),
 		ConnectionNotReady: connection(in),
 		OutsideDelegation:  outsideDelegation(in),
 		ExpiringSoon:       expiringSoon(in),
@@ -113,13 +113,15 @@ func outsideDelegation(in Input) Check {
 	return Check{Reason: v1alpha1.ReasonInsideDelegation, Message: msg}
 }
 
-func validity(in Input) Check {
-	spec := in.Grant.Spec
+// Validity checks whether now is inside the grant's validity window:
+// validFrom inclusive, validUntil exclusive.
+func Validity(pg *v1alpha1.PrefixGrant, now time.Time) Check {
+	spec := pg.Spec
 	switch {
-	case spec.ValidFrom != nil && in.Now.Before(spec.ValidFrom.Time):
+	case spec.ValidFrom != nil && now.Before(spec.ValidFrom.Time):
 		return Check{Failing: true, Reason: v1alpha1.ReasonNotYetValid,
 			Message: fmt.Sprintf("grant is valid from %s", spec.ValidFrom.UTC().Format(time.RFC3339))}
-	case spec.ValidUntil != nil && !in.Now.Before(spec.ValidUntil.Time):
+	case spec.ValidUntil != nil && !now.Before(spec.ValidUntil.Time):
 		return Check{Failing: true, Reason: v1alpha1.ReasonExpired,
 			Message: fmt.Sprintf("grant expired at %s", spec.ValidUntil.UTC().Format(time.RFC3339))}
 	}

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"regexp"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 )
 
@@ -227,7 +227,7 @@ func fromSDK(op string, err error) *Error {
 				e.Kind = KindInternal
 			}
 		}
-		e.Message = scrub(err.Error())
+		e.Message = redact.String(err.Error())
 		e.cause = err
 	}
 	if e.Message == "" {
@@ -280,13 +280,4 @@ func canceled(ctx context.Context, op string) *Error {
 		return &Error{Kind: KindTimeout, Op: op, Message: "S3 or STS did not answer in time", cause: ctx.Err()}
 	}
 	return &Error{Kind: KindUnavailable, Op: op, Message: ctx.Err().Error(), cause: ctx.Err()}
-}
-
-// awsKeyID matches AWS access key IDs, which some credential provider
-// messages echo; the same pattern s3conn scrubs.
-var awsKeyID = regexp.MustCompile(`\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b`)
-
-// scrub removes URL signatures, credentials and AWS key IDs from a message.
-func scrub(s string) string {
-	return awsKeyID.ReplaceAllString(Redact(s), redacted)
 }

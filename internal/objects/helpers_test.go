@@ -21,6 +21,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 )
@@ -159,7 +160,7 @@ func sendTo(t testing.TB, method, url string, headers map[string]string, body []
 	}
 	hr, err := http.NewRequest(method, url, r)
 	if err != nil {
-		t.Fatalf("request: %v", objects.Redact(err.Error()))
+		t.Fatalf("request: %v", redact.String(err.Error()))
 	}
 	for k, v := range headers {
 		hr.Header.Set(k, v)
@@ -173,7 +174,7 @@ func sendTo(t testing.TB, method, url string, headers map[string]string, body []
 	}
 	resp, err := http.DefaultClient.Do(hr)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, objects.Redact(url), objects.Redact(err.Error()))
+		t.Fatalf("%s %s: %v", method, redact.String(url), redact.String(err.Error()))
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

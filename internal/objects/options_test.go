@@ -11,6 +11,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
 )
 
@@ -150,7 +151,7 @@ func TestUnscopedSigningUsesConnectionKeys(t *testing.T) {
 		t.Errorf("signed by %q, want the connection's key", id)
 	}
 	if !strings.HasPrefix(req.URL, "https://data.s3.eu-west-1.amazonaws.com/a/b.txt?") || !strings.Contains(req.URL, "X-Amz-Expires=300") {
-		t.Errorf("URL %s: want virtual-hosted AWS with the 5-minute default", objects.Redact(req.URL))
+		t.Errorf("URL %s: want virtual-hosted AWS with the 5-minute default", redact.String(req.URL))
 	}
 	if s := svc.ScopingStats(); s != (objects.ScopingStats{}) {
 		t.Errorf("ScopingStats without scoping = %+v", s)

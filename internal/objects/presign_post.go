@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // PostRequest asks for a browser form upload (HTTP POST) of one object.
@@ -54,7 +55,7 @@ type PresignedPost struct {
 // String describes the form without its secret fields.
 func (p PresignedPost) String() string {
 	names := slices.Sorted(maps.Keys(p.Fields))
-	s := "POST " + Redact(p.URL) + " fields ["
+	s := "POST " + redact.String(p.URL) + " fields ["
 	for i, n := range names {
 		if i > 0 {
 			s += " "

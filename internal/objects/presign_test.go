@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 var nobody = grant.Principal{User: "unused-without-scoping"}
@@ -41,7 +42,7 @@ func testPresignedPut(t *testing.T, env *minioEnv) {
 			t.Errorf("ExpiresAt is %v after signing, want the default TTL %v", d, objects.DefaultTTL)
 		}
 		if !strings.Contains(req.URL, "content-length") {
-			t.Errorf("URL does not sign content-length: %s", objects.Redact(req.URL))
+			t.Errorf("URL does not sign content-length: %s", redact.String(req.URL))
 		}
 		if r := send(t, req, data, nil); r.status != http.StatusOK {
 			t.Fatalf("PUT = %v, want 200", r)
@@ -87,7 +88,7 @@ func testPresignedPut(t *testing.T, env *minioEnv) {
 			t.Fatal(err)
 		}
 		if !strings.Contains(req.URL, "X-Amz-Expires="+strconv.Itoa(int(objects.DefaultMaxTTL/time.Second))) {
-			t.Errorf("URL %s: want X-Amz-Expires capped at %v", objects.Redact(req.URL), objects.DefaultMaxTTL)
+			t.Errorf("URL %s: want X-Amz-Expires capped at %v", redact.String(req.URL), objects.DefaultMaxTTL)
 		}
 		if time.Until(req.ExpiresAt) > objects.DefaultMaxTTL {
 			t.Errorf("ExpiresAt %v is beyond the cap", req.ExpiresAt)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // PresignedRequest is a request the client sends straight to S3. Its URL is
@@ -26,7 +28,7 @@ type PresignedRequest struct {
 
 // String describes the request with its URL redacted.
 func (r PresignedRequest) String() string {
-	return r.Method + " " + Redact(r.URL) + " (expires " + r.ExpiresAt.UTC().Format(time.RFC3339) + ")"
+	return r.Method + " " + redact.String(r.URL) + " (expires " + r.ExpiresAt.UTC().Format(time.RFC3339) + ")"
 }
 
 // LogValue makes slog print the redacted form.

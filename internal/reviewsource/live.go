@@ -10,27 +10,23 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
-	"github.com/s3am/s3-access-manager/controllers"
 	"github.com/s3am/s3-access-manager/internal/accessreview"
 	"github.com/s3am/s3-access-manager/internal/convert"
+	"github.com/s3am/s3-access-manager/internal/grantstatus"
 )
 
 // Read lists the grants and connections through r (a client or the
 // manager's cache) and returns their entries at now.
 func Read(ctx context.Context, r client.Reader, now time.Time) ([]accessreview.Entry, error) {
-	grants := &v1alpha1.PrefixGrantList{}
-	conns := &v1alpha1.S3ConnectionList{}
-	if err := r.List(ctx, grants); err != nil {
-		return nil, fmt.Errorf("list prefixgrants: %w", err)
+	grants, conns, err := grantstatus.List(ctx, r)
+	if err != nil {
+		return nil, err
 	}
-	if err := r.List(ctx, conns); err != nil {
-		return nil, fmt.Errorf("list s3connections: %w", err)
-	}
-	return Live(grants.Items, conns.Items, now), nil
+	return Live(grants, conns, now), nil
 }
 
 // Live returns the entries of grants as the servers see them at now: a grant
-// is in effect when the index holds it (controllers.IndexedGrant) and its
+// is in effect when the index holds it (grantstatus.Authorizing) and its
 // connection is Ready, exactly what Decide needs to allow.
 func Live(grants []v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, now time.Time) []accessreview.Entry {
 	byName := make(map[string]*v1alpha1.S3Connection, len(conns))
@@ -54,23 +50,24 @@ func liveEntry(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, byName m
 	if ready != nil {
 		e.LastTransition = ready.LastTransitionTime.Time
 	}
-	e.ExpiringSoon = meta.IsStatusConditionTrue(pg.Status.Conditions, v1alpha1.ConditionExpiringSoon) &&
-		validityStatus(pg, now) == ""
-	_, indexed := controllers.IndexedGrant(pg, conns, now)
+	validity := grantstatus.Validity(pg, now)
+	e.ExpiringSoon = meta.IsStatusConditionTrue(pg.Status.Conditions, v1alpha1.ConditionExpiringSoon) && !validity.Failing
+	_, indexed := grantstatus.Authorizing(pg, conns, now)
 	conn := byName[resolved.Spec.Connection]
 	switch {
 	case !pg.DeletionTimestamp.IsZero():
 		e.Status, e.Message = accessreview.StatusDeleting, "the grant is being deleted"
-	case validityStatus(pg, now) != "":
-		e.Status = validityStatus(pg, now)
-		e.Message = validityMessage(pg, e.Status)
+	case validity.Failing:
+		// Whatever the operator has recorded yet: the index stops at the
+		// boundary too.
+		e.Status, e.Message = validity.Reason, validity.Message
 	case ready == nil || ready.ObservedGeneration != pg.Generation:
 		e.Status, e.Message = accessreview.StatusPending, "the operator has not judged the grant's current generation yet"
 	case ready.Status != metav1.ConditionTrue:
 		e.Status, e.Message = ready.Reason, ready.Message
 	case conn == nil:
 		e.Status, e.Message = v1alpha1.ReasonConnectionNotFound, fmt.Sprintf("S3Connection %q does not exist", resolved.Spec.Connection)
-	case !controllers.ConnectionReady(conn):
+	case !grantstatus.ConnectionAuthorizes(conn):
 		e.Status, e.Message = v1alpha1.ReasonConnectionNotReady, fmt.Sprintf("S3Connection %q is not Ready", conn.Name)
 	case indexed:
 		e.InEffect = true
@@ -79,26 +76,6 @@ func liveEntry(pg *v1alpha1.PrefixGrant, conns []v1alpha1.S3Connection, byName m
 		e.Status, e.Message = accessreview.StatusInvalid, "the grant cannot be indexed"
 	}
 	return e
-}
-
-// validityStatus is NotYetValid or Expired when now is outside the grant's
-// window, whatever the operator has recorded yet: the index stops at the
-// boundary too.
-func validityStatus(pg *v1alpha1.PrefixGrant, now time.Time) string {
-	switch s := pg.Spec; {
-	case s.ValidFrom != nil && now.Before(s.ValidFrom.Time):
-		return v1alpha1.ReasonNotYetValid
-	case s.ValidUntil != nil && !now.Before(s.ValidUntil.Time):
-		return v1alpha1.ReasonExpired
-	}
-	return ""
-}
-
-func validityMessage(pg *v1alpha1.PrefixGrant, status string) string {
-	if status == v1alpha1.ReasonNotYetValid {
-		return "grant is valid from " + pg.Spec.ValidFrom.UTC().Format(time.RFC3339)
-	}
-	return "grant expired at " + pg.Spec.ValidUntil.UTC().Format(time.RFC3339)
 }
 
 // baseEntry fills what every source knows from the spec alone. A grant whose

@@ -16,11 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
-
 	"github.com/s3am/s3-access-manager/internal/cli"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 func TestAllInOneProcess(t *testing.T) {
@@ -59,7 +59,7 @@ func TestAllInOneProcess(t *testing.T) {
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 
 	base := "http://" + listen
-	eventually(t, 60*time.Second, "s3am all ready", func() bool { return status(base+"/readyz", "") == http.StatusOK })
+	poll.Until(t, 60*time.Second, "s3am all ready", func() bool { return status(base+"/readyz", "") == http.StatusOK })
 
 	// The webhooks of this process admit the connection and the grant.
 	manifest := fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
@@ -85,7 +85,7 @@ spec: {connection: minio, bucket: partner-data, prefix: partner-a/uploads/, perm
 	}
 
 	// Its reconcilers make the grant Ready and its server authorizes it.
-	took := eventually(t, 60*time.Second, "alice sees her grant root", func() bool {
+	took := poll.Until(t, 60*time.Second, "alice sees her grant root", func() bool {
 		return strings.Contains(body(t, base+"/api/v1/me", "alice@partner-a.com"), "partner-a/uploads/")
 	})
 	t.Logf("kubectl apply -> /api/v1/me shows the grant: %s", took)
@@ -138,18 +138,6 @@ func body(t *testing.T, url, user string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 func freeLoopback(t *testing.T) string {

@@ -13,6 +13,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // testBrowserLogin signs alice in the way partners do: the app sends the
@@ -87,7 +88,7 @@ spec: {connection: minio, bucket: partner-data, prefix: ingest/, permissions: [w
 		t.Fatal(err)
 	}
 	token = strings.TrimSpace(token)
-	eventually(t, 30*time.Second, "the robot sees its grant", func() bool {
+	poll.Until(t, 30*time.Second, "the robot sees its grant", func() bool {
 		code, body := get(t, base+"/api/v1/me", "Bearer "+token)
 		return code == http.StatusOK && strings.Contains(body, `"prefix":"ingest/"`) && strings.Contains(body, "system:serviceaccount:s3am-system:ingest-robot")
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // reviewGrants add, beside alice's sample grants, one grant that expired and
@@ -35,11 +36,11 @@ spec:
 		fmt.Sprintf("  validFrom: %q\n  validUntil: %q\n", now.Add(-48*time.Hour).Format(time.RFC3339), now.Add(-time.Hour).Format(time.RFC3339))) +
 		"---\n" + grantYAML("review-expiring", "Group", "partner-a-reviewers", "partner-a/",
 		fmt.Sprintf("  validUntil: %q\n", now.Add(5*24*time.Hour).Format(time.RFC3339)))
-	if out, err := env.Kubectl(ctx, manifests, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(ctx, manifests, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	t.Cleanup(func() {
-		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "review-expired", "review-expiring", "--wait=false")
+		_, _ = operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "review-expired", "review-expiring", "--wait=false")
 	})
 }
 
@@ -61,7 +62,7 @@ func accessReview(t *testing.T, b *browser.Browser, st *stack) {
 		subject: tr.children[0].textContent, badge: tr.children[5].textContent, until: tr.children[4].textContent, cls: tr.className}))`
 	// The operator marks the new grants within a moment; wait until it has.
 	s.wait("the review grants judged", `location.search.includes('prefix=partner-a%2F') && document.querySelectorAll('#access-body tr').length >= 4`)
-	eventually(t, 15*time.Second, "the operator judged the new grants", func() bool {
+	poll.Until(t, 15*time.Second, "the operator judged the new grants", func() bool {
 		s.click("#who-can-submit")
 		s.wait("rows", `!document.getElementById('access-status').textContent.startsWith('Loading')`)
 		rows := eval[[]map[string]string](s, rowsJS)

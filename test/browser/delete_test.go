@@ -9,6 +9,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // carolGrant lets carol read, list and delete january's files.
@@ -30,11 +31,11 @@ spec:
 // deleteWithConfirmation: where the grant allows delete, the button is
 // there, asks first, and cancelling keeps the file.
 func deleteWithConfirmation(t *testing.T, b *browser.Browser, st *stack) {
-	if out, err := env.Kubectl(context.Background(), carolGrant, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), carolGrant, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	eventually(t, 20*time.Second, "carol's grant authorizes", func() bool {
-		return index.Decide(grant.Principal{User: carol}, grant.Delete, conn, bucket, january+"x.pdf").Allowed
+	poll.Until(t, 20*time.Second, "carol's grant authorizes", func() bool {
+		return operator.Index.Decide(grant.Principal{User: carol}, grant.Delete, conn, bucket, january+"x.pdf").Allowed
 	})
 	s := newSession(t, b, st)
 	s.login(carol)

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -90,7 +91,7 @@ func formPost(t *testing.T, b *browser.Browser, st *stack) {
 	}
 
 	submit(page, "")
-	eventually(t, 20*time.Second, "the form's object at MinIO", func() bool {
+	poll.Until(t, 20*time.Second, "the form's object at MinIO", func() bool {
 		_, err := st.s3.HeadObject(t.Context(), headInput(key))
 		return err == nil
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 const (
@@ -163,7 +164,7 @@ func sharedLinks(t *testing.T, b *browser.Browser, st *stack) {
 	s.wait("the report listed", `!!document.querySelector('tr.file[data-key="report.pdf"] [data-action="download"]')`)
 	s.shot("03-recipient-download", "links-download")
 	s.click(`tr.file[data-key="report.pdf"] [data-action="download"]`)
-	eventually(t, 20*time.Second, "report.pdf downloaded", func() bool {
+	poll.Until(t, 20*time.Second, "report.pdf downloaded", func() bool {
 		b, err := os.ReadFile(filepath.Join(downloads, "report.pdf"))
 		return err == nil && string(b) == seedObjects["partner-a/processed/report.pdf"]
 	})
@@ -213,12 +214,12 @@ func sharedLinks(t *testing.T, b *browser.Browser, st *stack) {
 			Creator: v1alpha1.LinkCreator{User: alice}, TokenHash: hash, ExpiresAt: metav1.NewTime(expires),
 		},
 	}
-	if err := k8s.Create(context.Background(), l); err != nil {
+	if err := operator.Env.Client.Create(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = k8s.Delete(context.Background(), l) })
+	t.Cleanup(func() { _ = operator.Env.Client.Delete(context.Background(), l) })
 	expiringURL := st.url + "/l/" + token
-	eventually(t, 5*time.Second, "the new link served", func() bool {
+	poll.Until(t, 5*time.Second, "the new link served", func() bool {
 		return s.status("GET", "/l/"+token+"/info", "") == http.StatusOK
 	})
 	s.openLink(expiringURL, "the expiring link")

@@ -6,35 +6,17 @@
 package browser_test
 
 import (
-	"sync/atomic"
 	"testing"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
-	"github.com/s3am/s3-access-manager/internal/authz"
-	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/operatorstack"
-	"github.com/s3am/s3-access-manager/server"
 )
 
 const operatorNamespace = operatorstack.OperatorNamespace
 
-var (
-	env   *controlplane.Env
-	index *authz.Index
-	k8s   client.Client
-	// cache reads through the manager's informers, as the server does.
-	cache client.Client
-	// connections are the running server's; the index feeder invalidates
-	// their scoped credentials on every change, as in `s3am server`.
-	connections *atomic.Pointer[server.Connections]
-	// operator is the running operator stack.
-	operator *operatorstack.Stack
-)
+// operator is the running operator stack: the control plane, and the index
+// (with its feeder) that servers decide with.
+var operator *operatorstack.Stack
 
 func TestMain(m *testing.M) {
-	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) {
-		operator = s
-		env, index, k8s, cache, connections = s.Env, s.Index, s.Env.Client, s.Cache, &s.Connections
-	})
+	operatorstack.Main(m, "test/browser", func(s *operatorstack.Stack) error { operator = s; return nil })
 }

@@ -6,21 +6,19 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
-	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
-	"github.com/s3am/s3-access-manager/internal/objects"
-	"github.com/s3am/s3-access-manager/internal/reviewsource"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
@@ -69,13 +67,7 @@ func startStack(t *testing.T) *stack {
 	t.Helper()
 	ctx := context.Background()
 	srv := minioserver.Start(t)
-	srv.CreateBucket(t, bucket)
-	root := srv.S3Client(t, nil)
-	for key, body := range seedObjects {
-		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
+	root := srv.Seed(t, bucket, seedObjects)
 
 	operator.ConnectMinIO(t, conn, srv)
 	// Alice's grants, exactly as the samples declare them.
@@ -84,69 +76,32 @@ func startStack(t *testing.T) *stack {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, err := env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
+		if out, err := operator.Env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 	}
 	alicePrincipal := grant.Principal{User: alice}
-	eventually(t, 30*time.Second, "alice's grants authorize", func() bool {
-		return index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
-			index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
+	poll.Until(t, 30*time.Second, "alice's grants authorize", func() bool {
+		return operator.Index.Decide(alicePrincipal, grant.Write, conn, bucket, january+"x.pdf").Allowed &&
+			operator.Index.Decide(alicePrincipal, grant.Read, conn, bucket, "partner-a/processed/report.pdf").Allowed
 	})
 
-	st := &stack{minio: srv, s3: root}
-	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.store = store
-	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	recorder, err := audit.NewRecorder(audit.Options{Writer: "browser", JSON: io.Discard, Store: store, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions, err := auth.NewSessions(auth.SessionConfig{Key: auth.Secret(randomKey(t))}) // Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
-	connections.Store(conns)
-	st.hooks = notifytest.Start(t)
-	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service,
-		Auth: auth.Chain{sessions}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup, Logger: logger,
-		AccessReview: reviewsource.Reader(cache),
-		Links:        &server.LinkOptions{Client: cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: st.hooks.Sender},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = webui.Register(e, webui.Options{
-		Sessions: sessions,
+	hooks := notifytest.Start(t)
+	served := operator.Serve(t, app.Options{
+		Links: &server.LinkOptions{Notifier: hooks.Sender},
+		// Secure __Host- cookies: Chromium treats http://127.0.0.1 as secure.
+		Auth:       auth.Config{Session: auth.SessionConfig{Key: auth.Secret(randomKey(t))}},
+		AdminGroup: adminGroup, AuditJSON: io.Discard, AuditWriter: "browser",
+		WebApp: true, ConnectOrigins: []string{srv.Endpoint},
 		DemoUsers: []webui.DemoUser{
 			{User: alice, Description: "Partner A: uploads invoices, reads processed reports"},
 			{User: "bob@partner-b.com", Description: "Partner B"},
 			{User: carol, Description: "Partner A's archivist: reads and deletes january's files"},
 			{User: admin, Groups: []string{adminGroup}, Description: "Administrator: reads the audit trail"},
 		},
-		ConnectOrigins: []string{srv.Endpoint},
-		AdminGroup:     adminGroup,
-		Logger:         logger,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(e)
-	st.url = hs.URL
-	t.Cleanup(func() {
-		hs.Close()
-		if err := recorder.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = store.Close()
-		connections.Store(nil)
-	})
-	return st
+	return &stack{minio: srv, s3: root, url: served.URL, store: served.Store, hooks: hooks}
 }
 
 func randomKey(t *testing.T) string {
@@ -155,18 +110,6 @@ func randomKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return base64.StdEncoding.EncodeToString(b)
-}
-
-// eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // object reads an object straight from MinIO.

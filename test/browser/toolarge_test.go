@@ -13,6 +13,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 const (
@@ -43,14 +44,14 @@ spec:
 // an object nor a pending multipart upload.
 func tooLarge(t *testing.T, b *browser.Browser, st *stack) {
 	ctx := context.Background()
-	if out, err := env.Kubectl(ctx, smallGrant, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(ctx, smallGrant, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	t.Cleanup(func() {
-		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "alice-small")
+		_, _ = operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", "-n", operatorNamespace, "alice-small")
 	})
-	eventually(t, 20*time.Second, "alice's small grant authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
+	poll.Until(t, 20*time.Second, "alice's small grant authorizes", func() bool {
+		return operator.Index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
 	})
 	s := newSession(t, b, st)
 	s.login(alice)

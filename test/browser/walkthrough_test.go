@@ -14,6 +14,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // droppedFile is a file the test drops: its bytes follow a pattern both the
@@ -209,7 +210,7 @@ func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
 	}
 	s.shot("07-processed", "")
 	s.click(`tr.file[data-key="partner-a/processed/report.pdf"] [data-action="download"]`)
-	eventually(t, 20*time.Second, "report.pdf downloaded", func() bool {
+	poll.Until(t, 20*time.Second, "report.pdf downloaded", func() bool {
 		b, err := os.ReadFile(filepath.Join(downloads, "report.pdf"))
 		return err == nil && string(b) == seedObjects["partner-a/processed/report.pdf"]
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/cli"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -103,20 +104,20 @@ spec:
 			"--zap-log-level", "error"}
 		stop := run(t, args)
 		defer stop()
-		eventually(t, time.Minute, "operator ready", func() bool { return httpStatus("http://"+probes+"/readyz") == http.StatusOK })
-		eventually(t, time.Minute, "leader lease held", func() bool {
+		poll.Until(t, time.Minute, "operator ready", func() bool { return httpStatus("http://"+probes+"/readyz") == http.StatusOK })
+		poll.Until(t, time.Minute, "leader lease held", func() bool {
 			out, err := env.Kubectl(ctx, "", "-n", releaseNamespace, "get", "lease", "s3am-operator.s3am.io", "-o", "jsonpath={.spec.holderIdentity}")
 			return err == nil && out != ""
 		})
-		eventually(t, time.Minute, "connection checked with its Secret", func() bool {
+		poll.Until(t, time.Minute, "connection checked with its Secret", func() bool {
 			out, _ := env.Kubectl(ctx, "", "get", "s3connection", "probe", "-o", `jsonpath={.status.conditions[?(@.type=="CredentialsValid")].reason}`)
 			return out == "EndpointUnreachable"
 		})
-		eventually(t, time.Minute, "grant status patched", func() bool {
+		poll.Until(t, time.Minute, "grant status patched", func() bool {
 			out, _ := env.Kubectl(ctx, "", "-n", releaseNamespace, "get", "prefixgrant", "probe", "-o", `jsonpath={.status.conditions[?(@.type=="Ready")].reason}`)
 			return out == "ConnectionNotReady"
 		})
-		eventually(t, time.Minute, "policy ConfigMap published", func() bool {
+		poll.Until(t, time.Minute, "policy ConfigMap published", func() bool {
 			_, err := env.Kubectl(ctx, "", "-n", releaseNamespace, "get", "configmap", "s3am-policy-probe")
 			return err == nil
 		})
@@ -128,7 +129,7 @@ spec:
 		listen := freeLoopback(t)
 		stop := run(t, []string{"server", "--listen", listen, "--service-accounts", "--audit-writer", "chart-test", "--zap-log-level", "error"})
 		defer stop()
-		eventually(t, time.Minute, "server ready (index synced)", func() bool { return httpStatus("http://"+listen+"/readyz") == http.StatusOK })
+		poll.Until(t, time.Minute, "server ready (index synced)", func() bool { return httpStatus("http://"+listen+"/readyz") == http.StatusOK })
 
 		// The server's connection resolver reads the Secret through a
 		// controller-runtime cache, as `s3am server` wires it.
@@ -270,15 +271,4 @@ func httpStatus(url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -28,6 +28,8 @@ func TestRenderRejects(t *testing.T) {
 		{"shared SQLite PVC", []string{"server.audit.sqlite.persistence.enabled=true"}, "needs server.replicas 1"},
 		{"postgres without DSN", []string{"server.audit.store=postgres"}, "postgres.existingSecret is required"},
 		{"ingress without host", []string{"server.ingress.enabled=true"}, "ingress.host is required"},
+		{"link webhook without its key", []string{"server.links.webhook.url=https://hooks.example.com/s3am"}, "needs server.links.webhook.existingSecret"},
+		{"link webhook URL pattern", []string{"server.links.webhook.url=ftp://x"}, "/server/links/webhook/url"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

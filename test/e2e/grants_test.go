@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // grantSpec is a PrefixGrant for alice that the newer tests apply: unlike
@@ -39,13 +40,13 @@ spec:
 	if g.maxObjectSize != "" {
 		y += "  upload:\n    maxObjectSize: " + g.maxObjectSize + "\n"
 	}
-	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	t.Cleanup(func() {
-		_, _ = env.Kubectl(context.Background(), "", "delete", "prefixgrant", g.name, "-n", operatorNamespace, "--wait=false")
+		_, _ = operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", g.name, "-n", operatorNamespace, "--wait=false")
 	})
-	eventually(t, 20*time.Second, "grant "+g.name+" authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, perm, g.conn, bucket, probe).Allowed
+	poll.Until(t, 20*time.Second, "grant "+g.name+" authorizes", func() bool {
+		return operator.Index.Decide(grant.Principal{User: alice}, perm, g.conn, bucket, probe).Allowed
 	})
 }

@@ -7,22 +7,20 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 	"github.com/s3am/s3-access-manager/server/auth"
 )
@@ -61,6 +59,7 @@ type stack struct {
 	store     *sqlite.Store
 	storePath string
 	recorder  *audit.Recorder
+	app       *app.Server
 	logs      *lockedBuffer
 	jsonl     *lockedBuffer
 	hooks     *notifytest.Receiver
@@ -80,62 +79,24 @@ func startStack(t *testing.T) *stack {
 // of one test never reach another's.
 func startStackWith(t testing.TB, conn string) *stack {
 	t.Helper()
-	ctx := context.Background()
 	srv := minioserver.Start(t)
-	srv.CreateBucket(t, bucket)
-	root := srv.S3Client(t, nil)
-	for key, body := range map[string]string{
+	srv.Seed(t, bucket, map[string]string{
 		"partner-a/uploads/2024/january/scans/page-1.png": "png",
 		"partner-a/secret/plans.txt":                      "sibling",
 		"partner-a/processed/report.pdf":                  "%PDF-1.7 processed report",
 		"partner-b/uploads/existing.pdf":                  "partner b",
-	} {
-		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
-
+	})
 	operator.ConnectMinIO(t, conn, srv)
 
-	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}}
-	st.storePath = t.TempDir() + "/audit.db"
-	store, err := sqlite.Open(ctx, st.storePath, sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.store = store
-	logger := slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	recorder, err := audit.NewRecorder(audit.Options{Writer: "e2e", JSON: st.jsonl, Store: store, Logger: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := auth.NewProxy(auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conns := server.NewConnections(cache, objects.Options{Grants: index.GrantsOf})
-	connections.Store(conns)
-	links, hooks := linkOptions(t)
-	st.hooks = hooks
-	e, err := server.New(server.Options{
-		Index: index, Objects: conns.Service,
-		Auth: auth.Chain{proxy}, Audit: recorder, AuditStore: store, AdminGroup: adminGroup,
-		Logger: logger, Links: links,
+	st := &stack{conn: conn, minio: srv, logs: &lockedBuffer{}, jsonl: &lockedBuffer{}, hooks: notifytest.Start(t)}
+	served := operator.Serve(t, app.Options{
+		Links:      &server.LinkOptions{Notifier: st.hooks.Sender},
+		Auth:       auth.Config{Proxy: auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32"}}},
+		AdminGroup: adminGroup, AuditJSON: st.jsonl, AuditWriter: "e2e",
+		Logger: slog.New(slog.NewJSONHandler(st.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.recorder = recorder
-	hs := httptest.NewServer(e)
-	st.url = hs.URL
-	st.closer = func() {
-		hs.Close()
-		if err := recorder.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = store.Close()
-		connections.Store(nil)
-	}
+	st.app, st.url, st.store, st.storePath, st.closer = served.Server, served.URL, served.Store, served.StorePath, served.Stop
+	st.recorder = served.Recorder
 	return st
 }
 
@@ -159,25 +120,12 @@ spec:
   upload:
     maxObjectSize: 20Mi
 `
-	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	eventually(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
+	poll.Until(t, 20*time.Second, "grant "+name+" authorizes", func() bool {
+		return operator.Index.Decide(grant.Principal{User: alice}, perm, conn, bucket, probe).Allowed
 	})
-}
-
-// eventually polls cond every 10 ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 // caller is a person behind the trusted proxy.

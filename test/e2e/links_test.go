@@ -20,17 +20,10 @@ import (
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify"
-	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
-
-// linkOptions enables links on a test stack, with upload notifications to
-// a real receiver that checks their signatures.
-func linkOptions(t testing.TB) (*server.LinkOptions, *notifytest.Receiver) {
-	rc := notifytest.Start(t)
-	return &server.LinkOptions{Client: operator.Cache, Reader: operator.Reader, Indexer: operator.Indexer, Notifier: rc.Sender}, rc
-}
 
 // recipient is someone with a link and no account.
 type recipient struct {
@@ -85,7 +78,7 @@ func createLink(t *testing.T, st *stack, req server.LinkCreateRequest) (server.L
 	var out server.LinkCreateResponse
 	r.decode(t, &out)
 	t.Cleanup(func() {
-		_ = k8s.Delete(context.Background(), &v1alpha1.AccessLink{ObjectMeta: metaOf(out.Link)})
+		_ = operator.Env.Client.Delete(context.Background(), &v1alpha1.AccessLink{ObjectMeta: metaOf(out.Link)})
 	})
 	return out, recipient{t: t, base: st.url, token: out.Token}
 }
@@ -120,7 +113,7 @@ func TestLinkDownload(t *testing.T) {
 	}
 	// Only the token's hash is stored.
 	var stored v1alpha1.AccessLink
-	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: created.Link.Namespace, Name: created.Link.Name}, &stored); err != nil {
+	if err := operator.Env.Client.Get(context.Background(), client.ObjectKey{Namespace: created.Link.Namespace, Name: created.Link.Name}, &stored); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := json.Marshal(stored)
@@ -181,11 +174,11 @@ func TestLinkFolderDownloadAndCreatorLosesGrant(t *testing.T) {
 	wantStatus(t, "browse out of the folder", rc.do(http.MethodGet, "/files", url.Values{"path": {"../"}}, nil), http.StatusBadRequest, "")
 
 	// The creator loses the grant: the link stops with it.
-	if out, err := env.Kubectl(context.Background(), "", "delete", "prefixgrant", g.name, "-n", operatorNamespace); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", g.name, "-n", operatorNamespace); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	eventually(t, 10*time.Second, "grant gone from the index", func() bool {
-		return !index.Decide(grant.Principal{User: alice}, grant.Read, st.conn, bucket, "partner-a/processed/report.pdf").Allowed
+	poll.Until(t, 10*time.Second, "grant gone from the index", func() bool {
+		return !operator.Index.Decide(grant.Principal{User: alice}, grant.Read, st.conn, bucket, "partner-a/processed/report.pdf").Allowed
 	})
 	wantStatus(t, "download after the creator lost the grant", rc.do(http.MethodPost, "/download", nil, map[string]string{"path": "report.pdf"}), http.StatusForbidden, "NoGrant")
 }
@@ -299,7 +292,7 @@ func TestLinkRevokedAndExpired(t *testing.T) {
 	// Deleting the resource works the same.
 	deleted, rc2 := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"})
 	start = time.Now()
-	if err := k8s.Delete(context.Background(), &v1alpha1.AccessLink{ObjectMeta: metaOf(deleted.Link)}); err != nil {
+	if err := operator.Env.Client.Delete(context.Background(), &v1alpha1.AccessLink{ObjectMeta: metaOf(deleted.Link)}); err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, "after deleting", rc2.do(http.MethodPost, "/download", nil, map[string]string{}), http.StatusNotFound, "LinkNotFound")
@@ -321,9 +314,9 @@ func TestLinkRevokedAndExpired(t *testing.T) {
 	t.Logf("expired link refused %v after expiresAt", time.Since(expires))
 
 	// The controller reports it.
-	eventually(t, 10*time.Second, "Ready=False Revoked", func() bool {
+	poll.Until(t, 10*time.Second, "Ready=False Revoked", func() bool {
 		var l v1alpha1.AccessLink
-		if k8s.Get(context.Background(), client.ObjectKey{Namespace: created.Link.Namespace, Name: created.Link.Name}, &l) != nil {
+		if operator.Env.Client.Get(context.Background(), client.ObjectKey{Namespace: created.Link.Namespace, Name: created.Link.Name}, &l) != nil {
 			return false
 		}
 		for _, c := range l.Status.Conditions {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -99,12 +100,12 @@ spec:
   permissions: [read, write, list]
   validUntil: "` + end.Format(time.RFC3339) + `"
 `
-	if out, err := env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
+	if out, err := operator.Env.Kubectl(context.Background(), y, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	const key = "partner-a/processed/report.pdf"
-	eventually(t, 20*time.Second, "grant alice-ending authorizes", func() bool {
-		return index.Decide(grant.Principal{User: alice}, grant.Read, st.conn, bucket, key).Allowed
+	poll.Until(t, 20*time.Second, "grant alice-ending authorizes", func() bool {
+		return operator.Index.Decide(grant.Principal{User: alice}, grant.Read, st.conn, bucket, key).Allowed
 	})
 	al := caller{t: t, base: st.url, user: alice}
 	var dl server.DownloadResponse

@@ -17,6 +17,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -312,12 +313,12 @@ func TestSeedWalkthrough(t *testing.T) {
 		if r := al.do(http.MethodPost, "/api/v1/uploads", nil, req); r.status != http.StatusOK {
 			t.Fatalf("before revocation: %d %s", r.status, r.body)
 		}
-		if out, err := env.Kubectl(context.Background(), "", "delete", "prefixgrant", "alice-uploads", "-n", operatorNamespace, "--wait=false"); err != nil {
+		if out, err := operator.Env.Kubectl(context.Background(), "", "delete", "prefixgrant", "alice-uploads", "-n", operatorNamespace, "--wait=false"); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
 		start := time.Now()
 		var r response
-		took := eventually(t, 10*time.Second, "presign refused after the grant is deleted", func() bool {
+		took := poll.Until(t, 10*time.Second, "presign refused after the grant is deleted", func() bool {
 			r = al.do(http.MethodPost, "/api/v1/uploads", nil, req)
 			return r.status == http.StatusForbidden
 		})

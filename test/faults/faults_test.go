@@ -19,6 +19,7 @@
 package faults_test
 
 import (
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"syscall"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ var faults = []fault{{
 	inject: func(t *testing.T, s *stack) { s.api.stop(t, syscall.SIGTERM, apiServerGrace) },
 	clear: func(t *testing.T, s *stack) {
 		s.api.start()
-		eventually(t, time.Minute, "kube-apiserver back", func() bool {
+		poll.Until(t, time.Minute, "kube-apiserver back", func() bool {
 			_, err := s.env.Kubectl(t.Context(), "", "get", "--raw", "/readyz")
 			return err == nil
 		})

@@ -4,6 +4,7 @@ package faults_test
 
 import (
 	"fmt"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"net/http"
 	"net/url"
 	"os"
@@ -84,7 +85,7 @@ func runFault(t *testing.T, s *stack, f fault, n int) result {
 	// answers 200 again.
 	pc := caller{base: srv.base, who: probe, rec: rec}
 	q := url.Values{"connection": {connection}, "bucket": {bucket}, "prefix": {loadRoot + phase + "/"}}
-	eventually(t, 60*time.Second, srv.writer+" serves again", func() bool {
+	poll.Until(t, 60*time.Second, srv.writer+" serves again", func() bool {
 		status, _ := pc.call("probe", http.MethodGet, "/api/v1/list?"+q.Encode(), nil)
 		return status == http.StatusOK
 	})
@@ -265,7 +266,7 @@ answers 200.
 func grantAfterRestart(t *testing.T, s *stack, phase string) string {
 	who := user{name: phase + "-new@load.example"}
 	s.kubectl(t, grantYAML(phase+"-new", "fresh/"+phase+"/", subject{"User", who.name}), "apply", "-f", "-")
-	took := eventually(t, time.Minute, "a grant applied after the restart reaches the server", func() bool {
+	took := poll.Until(t, time.Minute, "a grant applied after the restart reaches the server", func() bool {
 		return hasRoot(s.pgServer.base, who, "fresh/"+phase+"/")
 	})
 	return fmt.Sprintf("grant applied after restart served in %s", took.Round(time.Millisecond))

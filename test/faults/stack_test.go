@@ -20,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
@@ -123,7 +124,7 @@ func startStack(t *testing.T) *stack {
 	s.kubectl(t, grantYAML("load", loadRoot, subject{"Group", loadGroup}), "apply", "-f", "-")
 	for _, srv := range []*server{s.pgServer, s.sqliteServer} {
 		waitOK(t, srv.proc, srv.base+"/readyz")
-		eventually(t, 60*time.Second, "the load grant on "+srv.writer, func() bool {
+		poll.Until(t, 60*time.Second, "the load grant on "+srv.writer, func() bool {
 			return hasRoot(srv.base, user{"ready@load.example", loadGroup}, loadRoot)
 		})
 	}
@@ -174,7 +175,7 @@ spec:
   pathStyle: true
   auth: {accessKey: {namespace: %s, name: minio-keys}}
 `, connection, s.minio.Endpoint, s.minio.Region, namespace), "apply", "-f", "-")
-	eventually(t, 60*time.Second, "connection Ready", func() bool {
+	poll.Until(t, 60*time.Second, "connection Ready", func() bool {
 		got := &v1alpha1.S3Connection{}
 		if s.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
 			return false
@@ -209,7 +210,7 @@ func (s *stack) grantReady(name string) bool {
 // waitOK waits until url answers 200, failing early if p exits.
 func waitOK(t *testing.T, p *proc, url string) time.Duration {
 	t.Helper()
-	return eventually(t, 60*time.Second, p.name+" ready", func() bool {
+	return poll.Until(t, 60*time.Second, p.name+" ready", func() bool {
 		if !p.running() {
 			t.Fatalf("%s exited:\n%s", p.name, p.tail(4000))
 		}
@@ -230,18 +231,4 @@ func freePorts(t *testing.T, n int) []string {
 		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
 	}
 	return ports
-}
-
-// eventually polls cond every 20 ms until it holds or timeout passes, and
-// returns how long it took.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return time.Since(start)
 }

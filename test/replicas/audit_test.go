@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/postgres"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // admin reads the audit trail.
@@ -73,7 +74,7 @@ func testSharedAuditStore(t *testing.T, c *cluster, servers []*server) {
 	}
 	c.pg.StartAgain(t)
 	for _, s := range servers {
-		took := eventually(t, 30*time.Second, s.name+" serves again after PostgreSQL is back", func() bool {
+		took := poll.Until(t, 30*time.Second, s.name+" serves again after PostgreSQL is back", func() bool {
 			status, _, _ := alice.call(s.base, http.MethodPost, "/api/v1/uploads", upload)
 			return status == http.StatusOK
 		})

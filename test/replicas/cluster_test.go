@@ -23,6 +23,7 @@ import (
 	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
@@ -175,9 +176,9 @@ func (c *cluster) startServer(t *testing.T, name string) *server {
 // waitReady waits until url answers 200, failing early if p exits.
 func waitReady(t *testing.T, p *child, url string) time.Duration {
 	t.Helper()
-	return eventually(t, 60*time.Second, p.name+" ready", func() bool {
-		if !p.running() {
-			t.Fatalf("%s exited: %v\n%s", p.name, p.waitErr, p.tail(4000))
+	return poll.Until(t, 60*time.Second, p.name+" ready", func() bool {
+		if !p.Running() {
+			t.Fatalf("%s exited: %v\n%s", p.name, p.Err(), p.tail(4000))
 		}
 		return httpStatus(url) == http.StatusOK
 	})
@@ -197,7 +198,7 @@ spec:
   auth: {accessKey: {namespace: %s, name: minio-keys}}
   iam: {mode: Apply, user: %s}
 `, connection, c.minio.Endpoint, namespace, appUser), "apply", "-f", "-")
-	eventually(t, 60*time.Second, "connection Ready", func() bool {
+	poll.Until(t, 60*time.Second, "connection Ready", func() bool {
 		got := &v1alpha1.S3Connection{}
 		if c.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
 			return false
@@ -249,18 +250,4 @@ func freePorts(t *testing.T, n int) []string {
 		_ = l.Close()
 	}
 	return ports
-}
-
-// eventually polls cond every 5 ms until it holds or timeout passes, and
-// returns how long it took.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > timeout {
-			t.Fatalf("%s: not within %s", what, timeout)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return time.Since(start)
 }

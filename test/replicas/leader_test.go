@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // maxKillHandover is how long a standby may take to lead after the leader
@@ -60,7 +61,7 @@ func scrapeQuiet(url string) string {
 // says it leads, and returns it with the others and the holder identity.
 func electedLeader(t *testing.T, c *cluster, ops []*operator) (leader *operator, standbys []*operator, holder string) {
 	t.Helper()
-	eventually(t, 30*time.Second, "one leader", func() bool {
+	poll.Until(t, 30*time.Second, "one leader", func() bool {
 		leader, standbys = nil, nil
 		for _, o := range ops {
 			if leading(o) {
@@ -146,7 +147,7 @@ func checkOnlyLeaderWrites(t *testing.T, leader *operator, standbys []*operator)
 func (c *cluster) applyGrantTo(t *testing.T, name, prefix string) time.Duration {
 	t.Helper()
 	c.kubectl(t, grantYAML(name, prefix, []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
-	return eventually(t, 60*time.Second, "policy includes "+prefix, func() bool { return c.policyHas(prefix) })
+	return poll.Until(t, 60*time.Second, "policy includes "+prefix, func() bool { return c.policyHas(prefix) })
 }
 
 // testLeaderElection runs the handovers: with two operators only the leader
@@ -156,7 +157,7 @@ func (c *cluster) applyGrantTo(t *testing.T, name, prefix string) time.Duration 
 func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	leader, standbys, holder := electedLeader(t, c, ops)
 	t.Logf("Lease %s/%s held by %q: %s leads, %s stands by", namespace, leaseName, holder, leader.name, standbys[0].name)
-	eventually(t, 30*time.Second, "policy of the baseline grants", func() bool {
+	poll.Until(t, 30*time.Second, "policy of the baseline grants", func() bool {
 		return c.policyHas("partner-a/uploads/") && c.policyHas("partner-b/") && !c.policyHas("partner-c/")
 	})
 	t.Logf("grant -> MinIO policy with both operators up: %s", c.applyGrantTo(t, "erin", "partner-e/drop/"))
@@ -167,7 +168,7 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	// applied by the new leader.
 	survivor := standbys[0]
 	killed := time.Now()
-	leader.signal(syscall.SIGKILL)
+	leader.Signal(syscall.SIGKILL)
 	c.kubectl(t, grantYAML("frank", "partner-f/", []string{"read"}, subject{"User", carol.user}), "apply", "-f", "-")
 	c.kubectl(t, "", "-n", namespace, "delete", "prefixgrant", "erin")
 	took := race(killed, 30*time.Second, 10*time.Millisecond,
@@ -182,7 +183,7 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	if took[2] < 0 {
 		t.Fatal("the new leader did not apply the grant change")
 	}
-	if exited, err := leader.wait(5 * time.Second); !exited || err == nil {
+	if exited, err := leader.Wait(5 * time.Second); !exited || err == nil {
 		t.Errorf("%s after SIGKILL: exited %v, %v", leader.name, exited, err)
 	}
 	info := c.minio.MC(t, "admin", "policy", "info", minioserver.MCAlias, policyName)
@@ -199,17 +200,17 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	}
 	checkOnlyLeaderWrites(t, leader, standbys)
 	stopped := time.Now()
-	leader.signal(syscall.SIGTERM)
+	leader.Signal(syscall.SIGTERM)
 	took = race(stopped, 30*time.Second, 10*time.Millisecond,
 		func() bool { h := c.leaseHolder(); return h != "" && h != holder },
 		func() bool { return leading(joiner) },
-		func() bool { return !leader.running() })
+		func() bool { return !leader.Running() })
 	t.Logf("SIGTERM of %s -> Lease taken over %s, %s says it leads %s, %s exited %s",
 		leader.name, took[0], joiner.name, took[1], leader.name, took[2])
 	if took[0] < 0 || took[0] >= leaseDuration {
 		t.Errorf("handover after SIGTERM took %s, want less than the lease duration %s (the lease is released)", took[0], leaseDuration)
 	}
-	if exited, err := leader.wait(time.Second); !exited || err != nil {
+	if exited, err := leader.Wait(time.Second); !exited || err != nil {
 		t.Errorf("%s after SIGTERM: exited %v, %v; want a clean exit", leader.name, exited, err)
 	}
 	t.Logf("grant -> MinIO policy after the SIGTERM handover: %s", c.applyGrantTo(t, "grace", "partner-g/"))

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // The people of the scenario. dave's access comes from his group only.
@@ -37,7 +39,7 @@ func applyBaseline(t *testing.T, c *cluster, servers []*server) {
 		grantYAML("partner-b-team", "partner-b/", []string{"read", "list"}, subject{"Group", "partner-b-team"}),
 	}, "---\n"), "apply", "-f", "-")
 	for _, s := range servers {
-		eventually(t, 60*time.Second, "baseline grants on "+s.name, func() bool {
+		poll.Until(t, 60*time.Second, "baseline grants on "+s.name, func() bool {
 			return hasRoot(s.base, alice, "partner-a/uploads/") && hasRoot(s.base, bob, "partner-a/processed/") && hasRoot(s.base, dave, "partner-b/")
 		})
 	}

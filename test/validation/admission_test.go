@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 // grant builds a PrefixGrant for alice; an empty prefix means wholeBucket.
@@ -83,23 +84,6 @@ func expectRefused(t *testing.T, env *controlplane.Env, obj map[string]any, want
 	}
 }
 
-// eventually retries f for up to 15 seconds: the webhooks read through the
-// manager's cache, which sees a change a moment after the API server does.
-func eventually(t *testing.T, what string, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 // TestDelegation walks the delegations of the fixture connection "partner"
 // with kubectl.
 func TestDelegation(t *testing.T) {
@@ -132,7 +116,7 @@ func TestDelegation(t *testing.T) {
 		expectRefused(t, hooked, late, "no delegation of the connection selects the namespace")
 		ns["metadata"] = map[string]any{"name": "team-late", "labels": map[string]any{"s3am.io/tenant": "true"}}
 		mustApply(t, hooked, ns)
-		eventually(t, "grant in the newly labelled namespace", func() error {
+		poll.UntilNoError(t, 15*time.Second, "grant in the newly labelled namespace", func() error {
 			_, err := applyObject(context.Background(), hooked, late)
 			return err
 		})
@@ -192,7 +176,7 @@ func TestUpdateAfterDelegationNarrowed(t *testing.T) {
 	}))
 	changed := grant("team-b", "admitted", "narrowing", "partner-data", "team-b/inbox/")
 	changed["spec"].(map[string]any)["permissions"] = []any{"read"}
-	eventually(t, "spec change after narrowing", func() error {
+	poll.UntilNoError(t, 15*time.Second, "spec change after narrowing", func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		out, err := applyObject(ctx, hooked, changed)

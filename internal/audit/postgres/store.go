@@ -40,7 +40,8 @@ var _ audit.Store = (*Store)(nil)
 const applicationName = "s3am-audit"
 
 // Open connects to the database of dsn (a libpq URL or key=value string;
-// pgxpool's pool_max_conns applies) and, unless o.ReadOnly, creates the
+// pgxpool's pool_max_conns, pool_max_conn_lifetime and
+// pool_max_conn_idle_time apply) and, unless o.ReadOnly, creates the
 // schema if it is missing. The DSN is secret material: no error of this
 // package contains its password.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
@@ -60,8 +61,13 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		rp["default_transaction_read_only"] = "on"
 	}
 	db := stdlib.OpenDB(*cfg.ConnConfig)
+	// The pool settings of the DSN that database/sql has (pool_min_conns
+	// and the health check period it has not: it checks a connection idle
+	// for over a second before using it).
 	db.SetMaxOpenConns(int(cfg.MaxConns))
 	db.SetMaxIdleConns(int(cfg.MaxConns))
+	db.SetConnMaxLifetime(cfg.MaxConnLifetime)
+	db.SetConnMaxIdleTime(cfg.MaxConnIdleTime)
 	d := newDialect(sec)
 	s, err := sqlstore.New(ctx, db, d, o.ReadOnly)
 	if err != nil {

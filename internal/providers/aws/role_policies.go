@@ -29,8 +29,9 @@ type RolePolicies interface {
 	List(ctx context.Context, role string) ([]string, error)
 }
 
-// iamAPI is the part of *iam.Client that IAMRolePolicies uses.
-type iamAPI interface {
+// IAMAPI is the part of *iam.Client that IAMRolePolicies uses; tests swap in
+// the in-memory fake.IAM.
+type IAMAPI interface {
 	PutRolePolicy(ctx context.Context, in *iam.PutRolePolicyInput, optFns ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error)
 	GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 	DeleteRolePolicy(ctx context.Context, in *iam.DeleteRolePolicyInput, optFns ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error)
@@ -39,7 +40,7 @@ type iamAPI interface {
 
 // IAMRolePolicies implements RolePolicies with the IAM API.
 type IAMRolePolicies struct {
-	api iamAPI
+	api IAMAPI
 }
 
 var _ RolePolicies = (*IAMRolePolicies)(nil)
@@ -47,7 +48,12 @@ var _ RolePolicies = (*IAMRolePolicies)(nil)
 // NewRolePolicies returns RolePolicies over an IAM client made from cfg (as
 // s3conn.Config builds it); optFns adjust the client.
 func NewRolePolicies(cfg awssdk.Config, optFns ...func(*iam.Options)) *IAMRolePolicies {
-	return &IAMRolePolicies{api: iam.NewFromConfig(cfg, optFns...)}
+	return NewRolePoliciesFrom(iam.NewFromConfig(cfg, optFns...))
+}
+
+// NewRolePoliciesFrom returns RolePolicies over api.
+func NewRolePoliciesFrom(api IAMAPI) *IAMRolePolicies {
+	return &IAMRolePolicies{api: api}
 }
 
 // Put creates or replaces the inline policy policyName of role with doc.

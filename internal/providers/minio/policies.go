@@ -32,7 +32,7 @@ func (c *Client) Put(ctx context.Context, name string, doc []byte) error {
 
 // Get returns the canned policy name as MinIO stores it: minified JSON, but
 // re-encoded from MinIO's own model, so it equals what Put sent only
-// semantically (see Equivalent). A missing policy is ErrNoSuchPolicy.
+// semantically (see policy.Equivalent). A missing policy is ErrNoSuchPolicy.
 func (c *Client) Get(ctx context.Context, name string) ([]byte, error) {
 	if err := checkPolicyName(name); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package minioserver
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,4 +44,18 @@ func (s *Server) CreateBucket(t testing.TB, name string) {
 	if err != nil {
 		t.Fatalf("create bucket %s: %v", name, err)
 	}
+}
+
+// Seed creates bucket and puts objects (key to body) into it as root, and
+// returns the root client.
+func (s *Server) Seed(t testing.TB, bucket string, objects map[string]string) *s3.Client {
+	t.Helper()
+	s.CreateBucket(t, bucket)
+	root := s.S3Client(t, nil)
+	for key, body := range objects {
+		if _, err := root.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+			t.Fatalf("seed %s: %v", key, err)
+		}
+	}
+	return root
 }

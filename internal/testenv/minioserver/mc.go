@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // MCAlias is the alias under which MC reaches the server, as in
@@ -33,7 +33,7 @@ func (s *Server) MC(t testing.TB, args ...string) string {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("mc %s: %v\n%s%s", strings.Join(args, " "), err,
-			tailbuf.Redact(stdout.String(), s.RootSecretKey), tailbuf.Redact(stderr.String(), s.RootSecretKey))
+			redact.Values(stdout.String(), s.RootSecretKey), redact.Values(stderr.String(), s.RootSecretKey))
 	}
-	return tailbuf.Redact(stdout.String(), s.RootSecretKey)
+	return redact.Values(stdout.String(), s.RootSecretKey)
 }

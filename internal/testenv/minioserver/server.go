@@ -13,8 +13,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/proc"
+	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 )
 
 // Region is the region the server is configured with and clients sign for.
@@ -40,7 +44,8 @@ type Server struct {
 	// certificates under it.
 	Dir string
 
-	proc *process
+	proc *proc.Process
+	out  *tailbuf.Buffer
 }
 
 // Start runs a MinIO server for the duration of t and returns once it serves
@@ -100,15 +105,19 @@ func (s *Server) start(t testing.TB, bin string) error {
 		"MINIO_CALLHOME_ENABLE=off",
 		"MINIO_CI_CD=on",
 	)
-	p, err := startProcess(cmd, s.RootSecretKey)
+	s.out = tailbuf.New(outputLimit, s.RootSecretKey)
+	cmd.Stdout, cmd.Stderr = s.out, s.out
+	// Wait must not hang on a grandchild that inherited the output pipe.
+	cmd.WaitDelay = stopGrace
+	p, err := proc.Start(cmd)
 	if err != nil {
 		return err
 	}
 	s.Endpoint = "http://" + addr
 	s.proc = p
 	if err := s.waitReady(); err != nil {
-		out := p.output()
-		p.stop()
+		out := s.out.String()
+		p.Stop(syscall.SIGTERM, stopGrace)
 		if strings.Contains(out, "address already in use") {
 			return fmt.Errorf("%w: %v", errPortTaken, err)
 		}
@@ -116,9 +125,9 @@ func (s *Server) start(t testing.TB, bin string) error {
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("minio output (secrets redacted):\n%s", p.output())
+			t.Logf("minio output (secrets redacted):\n%s", s.out)
 		}
-		p.stop()
+		p.Stop(syscall.SIGTERM, stopGrace)
 	})
 	return nil
 }
@@ -177,8 +186,8 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) error {
 	select {
 	case <-time.After(d):
 		return nil
-	case <-s.proc.exited:
-		return fmt.Errorf("minio exited: %w", s.proc.waitErr)
+	case <-s.proc.Exited():
+		return fmt.Errorf("minio exited: %w", s.proc.Err())
 	case <-ctx.Done():
 		return fmt.Errorf("waiting for minio: %w", ctx.Err())
 	}

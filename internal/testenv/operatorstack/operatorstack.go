@@ -5,9 +5,9 @@ package operatorstack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"sync/atomic"
 	"testing"
 
 	"go.uber.org/zap/zapcore"
@@ -19,9 +19,9 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
-	"github.com/s3am/s3-access-manager/server"
 )
 
 // OperatorNamespace is the operator's namespace, created by Main.
@@ -31,23 +31,20 @@ const OperatorNamespace = "s3am-system"
 type Stack struct {
 	// Env is the control plane.
 	Env *controlplane.Env
-	// Index is fed from the manager's cache, as in `s3am server`.
+	// Feed is the index and its feeder, as in `s3am server`: tests serve the
+	// partner API over it with app.NewServer.
+	Feed *app.Feed
+	// Index is Feed's index.
 	Index *authz.Index
 	// Cache reads through the manager's informers, as the server does.
 	Cache client.Client
-	// Indexer is the manager's field indexer and Reader its uncached
-	// reader, for the server's AccessLinks.
-	Indexer client.FieldIndexer
-	Reader  client.Reader
-	// Connections, once a test stores its server's, have their scoped
-	// credentials invalidated on every index change, as in `s3am server`.
-	Connections atomic.Pointer[server.Connections]
 }
 
 // Main runs the package's tests (m) against a shared control plane (see
 // controlplane.Main) with the stack started and synced; use receives it
-// before any test runs. S3AM_TEST_LOG set shows the controllers' logs.
-func Main(m *testing.M, pkg string, use func(*Stack)) {
+// before any test runs, and may prepare more (an error fails the run).
+// S3AM_TEST_LOG set shows the controllers' logs.
+func Main(m *testing.M, pkg string, use func(*Stack) error) {
 	controlplane.Main(m, pkg, controlplane.Options{}, func(e *controlplane.Env) int {
 		code, err := run(m, e, use)
 		if err != nil {
@@ -58,7 +55,7 @@ func Main(m *testing.M, pkg string, use func(*Stack)) {
 	})
 }
 
-func run(m *testing.M, env *controlplane.Env, use func(*Stack)) (int, error) {
+func run(m *testing.M, env *controlplane.Env, use func(*Stack) error) (int, error) {
 	level := zapcore.ErrorLevel
 	if os.Getenv("S3AM_TEST_LOG") != "" {
 		level = zapcore.DebugLevel
@@ -73,15 +70,11 @@ func run(m *testing.M, env *controlplane.Env, use func(*Stack)) (int, error) {
 	if err := controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: OperatorNamespace}); err != nil {
 		return 0, err
 	}
-	s := &Stack{Env: env, Index: authz.New(), Cache: mgr.GetClient(), Indexer: mgr.GetFieldIndexer(), Reader: mgr.GetAPIReader()}
-	feeder := &controllers.IndexFeeder{Client: mgr.GetClient(), Index: s.Index, OnChange: func() {
-		if c := s.Connections.Load(); c != nil {
-			c.Invalidate()
-		}
-	}}
-	if err := feeder.SetupWithManager(mgr); err != nil {
+	feed, err := app.NewFeed(mgr)
+	if err != nil {
 		return 0, err
 	}
+	s := &Stack{Env: env, Feed: feed, Index: feed.Index, Cache: feed.Cache}
 	if err := env.Client.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: OperatorNamespace}}); err != nil {
 		return 0, fmt.Errorf("namespace: %w", err)
 	}
@@ -89,7 +82,9 @@ func run(m *testing.M, env *controlplane.Env, use func(*Stack)) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	use(s)
+	if err := use(s); err != nil {
+		return 0, errors.Join(err, stop())
+	}
 	code := m.Run()
 	return code, stop()
 }

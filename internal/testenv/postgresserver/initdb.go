@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/proc"
 	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 )
 
@@ -47,11 +48,15 @@ func (s *Server) initCluster() error {
 	)
 	cmd.Dir = s.Dir
 	cmd.Env = serverEnv()
-	cmd.SysProcAttr = procAttr(s.owner)
+	cmd.SysProcAttr = s.owner.attr()
 	out := tailbuf.New(outputLimit, s.password)
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("initdb: %w; output:\n%s", err, out)
+	p, err := proc.Start(cmd)
+	if err != nil {
+		return fmt.Errorf("initdb: %w", err)
+	}
+	if <-p.Exited(); p.Err() != nil {
+		return fmt.Errorf("initdb: %w; output:\n%s", p.Err(), out)
 	}
 	return nil
 }

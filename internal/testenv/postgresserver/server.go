@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/proc"
 	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
 
 	"github.com/jackc/pgx/v5"
@@ -49,7 +50,7 @@ type Server struct {
 	dbs      atomic.Int64
 
 	mu   sync.Mutex
-	proc *process
+	proc *proc.Process
 }
 
 // Start initializes a cluster in a new temporary directory, starts it and
@@ -134,7 +135,7 @@ var errPortTaken = errors.New("port taken")
 func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.proc != nil && s.proc.running() {
+	if s.proc != nil && s.proc.Running() {
 		return errors.New("already running")
 	}
 	cmd := exec.Command(filepath.Join(s.binDir, "postgres"),
@@ -152,17 +153,20 @@ func (s *Server) start() error {
 	)
 	cmd.Dir = s.Dir
 	cmd.Env = serverEnv()
-	cmd.SysProcAttr = procAttr(s.owner)
+	cmd.SysProcAttr = s.owner.attr()
+	cmd.Stdout, cmd.Stderr = s.out, s.out
+	// Wait must not hang on a backend that inherited the output pipe.
+	cmd.WaitDelay = stopGrace
 	// Marks where this start's output begins, for the port check below.
 	marker := fmt.Sprintf("--- harness: starting postgres on port %d ---\n", s.Port)
 	fmt.Fprint(s.out, marker)
-	p, err := startProcess(cmd, s.out)
+	p, err := proc.Start(cmd)
 	if err != nil {
 		return err
 	}
 	s.proc = p
 	if err := s.waitReady(p); err != nil {
-		p.stop()
+		stop(p)
 		out := s.out.String()
 		if _, mine, ok := strings.Cut(out, marker); ok && strings.Contains(mine, "Address already in use") {
 			return fmt.Errorf("%w: %v", errPortTaken, err)
@@ -174,7 +178,7 @@ func (s *Server) start() error {
 
 // waitReady connects until the server answers a query, or the postmaster
 // exits, or readyTimeout passes.
-func (s *Server) waitReady(p *process) error {
+func (s *Server) waitReady(p *proc.Process) error {
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
 	for {
@@ -183,8 +187,8 @@ func (s *Server) waitReady(p *process) error {
 			return nil
 		}
 		select {
-		case <-p.exited:
-			return fmt.Errorf("postgres exited: %v (last connection error: %v)", p.waitErr, err)
+		case <-p.Exited():
+			return fmt.Errorf("postgres exited: %v (last connection error: %v)", p.Err(), err)
 		case <-ctx.Done():
 			return fmt.Errorf("postgres not ready after %v: %w", readyTimeout, err)
 		case <-time.After(20 * time.Millisecond):
@@ -259,7 +263,7 @@ func (s *Server) Stop() {
 	p := s.proc
 	s.mu.Unlock()
 	if p != nil {
-		p.stop()
+		stop(p)
 	}
 }
 

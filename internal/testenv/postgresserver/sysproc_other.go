@@ -2,10 +2,7 @@
 
 package postgresserver
 
-import (
-	"os"
-	"syscall"
-)
+import "syscall"
 
 // osUser is unused without unix accounts.
 type osUser struct{}
@@ -14,10 +11,4 @@ func serverUser() (*osUser, error) { return nil, nil }
 
 func (*osUser) chown(string) error { return nil }
 
-func procAttr(*osUser) *syscall.SysProcAttr { return nil }
-
-// signalFastShutdown kills p: without signals there is no fast shutdown, and
-// the next start recovers from the WAL.
-func signalFastShutdown(p *os.Process) { _ = p.Kill() }
-
-func killGroup(p *os.Process) { _ = p.Kill() }
+func (*osUser) attr() *syscall.SysProcAttr { return nil }

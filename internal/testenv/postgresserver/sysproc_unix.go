@@ -48,26 +48,11 @@ func (u *osUser) chown(path string) error {
 	return nil
 }
 
-// procAttr puts a command in its own process group (so stop reaches every
-// backend) and, when u is set, runs it as u with no supplementary groups.
-func procAttr(u *osUser) *syscall.SysProcAttr {
-	attr := &syscall.SysProcAttr{Setpgid: true}
-	setParentDeathSignal(attr)
-	if u != nil {
-		attr.Credential = &syscall.Credential{Uid: u.uid, Gid: u.gid}
+// attr runs a command as u, when set, with no supplementary groups; proc.Start
+// adds its own process group.
+func (u *osUser) attr() *syscall.SysProcAttr {
+	if u == nil {
+		return nil
 	}
-	return attr
-}
-
-// signalFastShutdown sends SIGINT to the postmaster alone: PostgreSQL's fast
-// shutdown. (SIGTERM would wait for clients to disconnect; SIGINT sent to the
-// backends would merely cancel their queries.)
-func signalFastShutdown(p *os.Process) {
-	// The process may already be gone; there is nothing left to stop then.
-	_ = p.Signal(syscall.SIGINT)
-}
-
-// killGroup sends SIGKILL to p's process group.
-func killGroup(p *os.Process) {
-	_ = syscall.Kill(-p.Pid, syscall.SIGKILL)
+	return &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: u.uid, Gid: u.gid}}
 }

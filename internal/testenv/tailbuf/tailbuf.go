@@ -1,10 +1,12 @@
 // Package tailbuf keeps the end of a test server's output, with its secret
-// redacted, for failure messages.
+// (and whatever else internal/redact recognizes) redacted, for failure
+// messages.
 package tailbuf
 
 import (
-	"strings"
 	"sync"
+
+	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
 // Buffer keeps the last limit bytes written to it. It is safe for
@@ -36,13 +38,5 @@ func (b *Buffer) Write(d []byte) (int, error) {
 func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return Redact(string(b.buf), b.secret)
-}
-
-// Redact replaces every occurrence of secret in s.
-func Redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "[REDACTED]")
+	return redact.Values(string(b.buf), b.secret)
 }

@@ -1,12 +1,10 @@
-package minio
+package policy
 
 import (
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
-
-	"github.com/s3am/s3-access-manager/internal/policy"
 )
 
 // wildcardRun is a run of "*" in an action or resource pattern; any run
@@ -14,10 +12,10 @@ import (
 var wildcardRun = regexp.MustCompile(`\*{2,}`)
 
 // Equivalent reports whether two policy documents say the same thing, which
-// is how drift must be detected: what Get returns is MinIO's re-encoding of
-// what Put sent, never the same bytes, and not even the same bytes twice.
-// MinIO turns single values into arrays, lists actions in a random order,
-// drops duplicate statements, and writes the resource "*" as "**".
+// is how drift must be detected: what IAM or MinIO returns is a re-encoding
+// of what was put, never the same bytes. IAM may reorder and reformat; MinIO
+// turns single values into arrays, lists actions in a random order, drops
+// duplicate statements, and writes the resource "*" as "**".
 //
 // Two documents are equivalent when they have the same Version and the same
 // set of statements, where statements are compared without their Sid, with
@@ -38,7 +36,7 @@ func Equivalent(a, b []byte) (bool, error) {
 // canonical returns the document's version followed by its statements'
 // canonical encodings, sorted and without duplicates.
 func canonical(doc []byte) ([]string, error) {
-	d, err := policy.Parse(doc)
+	d, err := Parse(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +53,7 @@ func canonical(doc []byte) ([]string, error) {
 	return append([]string{d.Version}, slices.Compact(out)...), nil
 }
 
-func canonicalStatement(st policy.Statement) policy.Statement {
+func canonicalStatement(st Statement) Statement {
 	c := st.Clone()
 	c.Sid = ""
 	c.Action = patternSet(c.Action)
@@ -73,7 +71,7 @@ func canonicalStatement(st policy.Statement) policy.Statement {
 	return c
 }
 
-func patternSet(v policy.Values) policy.Values {
+func patternSet(v Values) Values {
 	for i := range v {
 		v[i] = wildcardRun.ReplaceAllString(v[i], "*")
 	}
@@ -82,7 +80,7 @@ func patternSet(v policy.Values) policy.Values {
 
 // valueSet sorts and deduplicates. "x" and ["x"] need no care: both parse
 // to the same Values.
-func valueSet(v policy.Values) policy.Values {
+func valueSet(v Values) Values {
 	if len(v) == 0 {
 		return nil
 	}

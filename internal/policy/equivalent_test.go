@@ -1,9 +1,9 @@
-package minio_test
+package policy_test
 
 import (
 	"testing"
 
-	"github.com/s3am/s3-access-manager/internal/providers/minio"
+	"github.com/s3am/s3-access-manager/internal/policy"
 )
 
 func TestEquivalent(t *testing.T) {
@@ -32,7 +32,7 @@ func TestEquivalent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, order := range [][2]string{{base, tc.other}, {tc.other, base}} {
-				got, err := minio.Equivalent([]byte(order[0]), []byte(order[1]))
+				got, err := policy.Equivalent([]byte(order[0]), []byte(order[1]))
 				if err != nil || got != tc.want {
 					t.Fatalf("Equivalent() = %v, %v; want %v", got, err, tc.want)
 				}
@@ -45,13 +45,13 @@ func TestEquivalentReadsMinIOWildcardRewrite(t *testing.T) {
 	// MinIO stores the resource "*" and answers "**"; both match everything.
 	sent := `{"Version":"2012-10-17","Statement":[{"Sid":"NoGrants","Effect":"Deny","Action":"s3:*","Resource":"*"}]}`
 	got := `{"Version":"2012-10-17","Statement":[{"Sid":"NoGrants","Effect":"Deny","Action":["s3:*"],"Resource":["**"]}]}`
-	if ok, err := minio.Equivalent([]byte(sent), []byte(got)); !ok || err != nil {
+	if ok, err := policy.Equivalent([]byte(sent), []byte(got)); !ok || err != nil {
 		t.Fatalf("Equivalent() = %v, %v; want true", ok, err)
 	}
 }
 
 func TestEquivalentRejectsInvalidJSON(t *testing.T) {
-	if _, err := minio.Equivalent([]byte(`{"Version":`), []byte(`{}`)); err == nil {
+	if _, err := policy.Equivalent([]byte(`{"Version":`), []byte(`{}`)); err == nil {
 		t.Fatal("Equivalent(invalid JSON) succeeded")
 	}
 }

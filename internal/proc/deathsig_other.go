@@ -1,9 +1,9 @@
 //go:build unix && !linux
 
-package minioserver
+package proc
 
 import "syscall"
 
 // setParentDeathSignal does nothing where the kernel has no parent-death
-// signal; cleanup still kills the process group.
+// signal; stopping still kills the process group.
 func setParentDeathSignal(*syscall.SysProcAttr) {}

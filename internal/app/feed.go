@@ -1,0 +1,48 @@
+package app
+
+import (
+	"sync/atomic"
+
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/authz"
+	"github.com/s3am/s3-access-manager/server"
+)
+
+// Feed is an authorization index kept in step with a manager's informer
+// cache by a controllers.IndexFeeder, which needs no leader election.
+type Feed struct {
+	// Index decides every request.
+	Index *authz.Index
+	// Feeder keeps Index current; its ReadyzCheck fails until Index synced.
+	Feeder *controllers.IndexFeeder
+	// Cache reads through the manager's informers.
+	Cache client.Client
+	// Indexer is the cache's field indexer and Reader the manager's
+	// uncached reader, for the server's AccessLinks.
+	Indexer client.FieldIndexer
+	Reader  client.Reader
+	// config is the manager's, for the clients a server needs besides the
+	// cache (TokenReview).
+	config *rest.Config
+	// connections are the current server's: every change of the index
+	// drops the credentials they scoped to the grants it held.
+	connections atomic.Pointer[server.Connections]
+}
+
+// NewFeed registers a new index and its feeder on mgr; they start with it.
+func NewFeed(mgr ctrl.Manager) (*Feed, error) {
+	f := &Feed{Index: authz.New(), Cache: mgr.GetClient(), Indexer: mgr.GetFieldIndexer(), Reader: mgr.GetAPIReader(), config: mgr.GetConfig()}
+	f.Feeder = &controllers.IndexFeeder{Client: mgr.GetClient(), Index: f.Index, OnChange: func() {
+		if c := f.connections.Load(); c != nil {
+			c.Invalidate()
+		}
+	}}
+	if err := f.Feeder.SetupWithManager(mgr); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,113 @@
+// Package fake holds an in-memory MinIO policy store (minio.PolicyStore) for
+// tests of what is built on it: canned policies by name, attached to users,
+// with the provider's errors for what does not exist.
+package fake
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/s3am/s3-access-manager/internal/providers/minio"
+)
+
+// PolicyStore keeps canned policies and the users they are attached to.
+type PolicyStore struct {
+	mu       sync.Mutex
+	policies map[string][]byte
+	attached map[string][]string // user -> policy names
+}
+
+var _ minio.PolicyStore = (*PolicyStore)(nil)
+
+// NewPolicyStore returns a store with the users, without policies.
+func NewPolicyStore(users ...string) *PolicyStore {
+	s := &PolicyStore{policies: map[string][]byte{}, attached: map[string][]string{}}
+	for _, u := range users {
+		s.attached[u] = []string{}
+	}
+	return s
+}
+
+// Policies returns the names of every canned policy, sorted.
+func (s *PolicyStore) Policies() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for n := range s.policies {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Put creates or replaces a canned policy.
+func (s *PolicyStore) Put(_ context.Context, name string, doc []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.policies[name] = slices.Clone(doc)
+	return nil
+}
+
+// Get returns a canned policy or an error matching minio.ErrNoSuchPolicy.
+func (s *PolicyStore) Get(_ context.Context, name string) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	doc, ok := s.policies[name]
+	if !ok {
+		return nil, fmt.Errorf("get %s: %w", name, minio.ErrNoSuchPolicy)
+	}
+	return slices.Clone(doc), nil
+}
+
+// Delete removes a canned policy; a missing one is already deleted.
+func (s *PolicyStore) Delete(_ context.Context, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.policies, name)
+	return nil
+}
+
+// Attach adds existing policies to user's.
+func (s *PolicyStore) Attach(_ context.Context, user string, names ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	have, ok := s.attached[user]
+	if !ok {
+		return fmt.Errorf("attach to %s: %w", user, minio.ErrNoSuchUser)
+	}
+	for _, n := range names {
+		if _, ok := s.policies[n]; !ok {
+			return fmt.Errorf("attach %s: %w", n, minio.ErrNoSuchPolicy)
+		}
+		if !slices.Contains(have, n) {
+			have = append(have, n)
+		}
+	}
+	s.attached[user] = have
+	return nil
+}
+
+// Detach removes policies from user's.
+func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	have, ok := s.attached[user]
+	if !ok {
+		return fmt.Errorf("detach from %s: %w", user, minio.ErrNoSuchUser)
+	}
+	s.attached[user] = slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) })
+	return nil
+}
+
+// Attached lists the policies attached to user.
+func (s *PolicyStore) Attached(_ context.Context, user string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	have, ok := s.attached[user]
+	if !ok {
+		return nil, fmt.Errorf("policies of %s: %w", user, minio.ErrNoSuchUser)
+	}
+	return slices.Clone(have), nil
+}
