@@ -20,12 +20,12 @@ import (
 // continues after 75s whatever happens, so that a server without deadlines
 // fails this test rather than hanging it.
 func TestHungStorageAnswers504(t *testing.T) {
-	const prefix = "partner-a/uploads/"
 	st := startStackWith(t, "partner-data-hung")
-	defer st.closer()
-	applyGrant(t, st.conn, "alice-lists", prefix, []string{"list"}, prefix+"x", grant.List)
+	t.Cleanup(st.closer)
 	al := caller{t: t, base: st.url, user: alice}
+	const prefix = "partner-a/uploads/"
 	q := url.Values{"connection": {st.conn}, "bucket": {bucket}, "prefix": {prefix}}
+	applyGrant(t, st.conn, "alice-lists", prefix, []string{"list"}, prefix+"x", grant.List)
 	if r := al.do(http.MethodGet, "/api/v1/list", q, nil); r.status != http.StatusOK {
 		t.Fatalf("list before the hang = %d %s", r.status, r.body)
 	}
