@@ -175,7 +175,7 @@ func (r *S3ConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionSecret)),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionConfigMap))).
-		Watches(&v1alpha1.PrefixGrant{}, handler.EnqueueRequestsFromMapFunc(r.connectionOfGrant)).
+		Watches(&v1alpha1.PrefixGrant{}, enqueueAfter(grantPolicyDelay, r.connectionOfGrant)).
 		Complete(r)
 }
 

@@ -38,7 +38,9 @@ func NewConnections(r client.Reader, opts objects.Options) *Connections {
 // Service returns the Service of connection name; it is an ObjectsResolver.
 func (c *Connections) Service(ctx context.Context, name string) (*objects.Service, error) {
 	conn := &v1alpha1.S3Connection{}
-	if err := c.reader.Get(ctx, types.NamespacedName{Name: name}, conn); err != nil {
+	// Every request resolves its connection: read the cached object without
+	// a deep copy (it is only read, and the cache never mutates it).
+	if err := c.reader.Get(ctx, types.NamespacedName{Name: name}, conn, client.UnsafeDisableDeepCopy); err != nil {
 		return nil, fmt.Errorf("connection %s: %w", name, err)
 	}
 	inputs, err := connsource.Fingerprint(ctx, c.reader, conn)

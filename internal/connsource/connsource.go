@@ -51,15 +51,16 @@ func ConfigMapRefs(conn *v1alpha1.S3Connection) []types.NamespacedName {
 func Fingerprint(ctx context.Context, r client.Reader, conn *v1alpha1.S3Connection) (string, error) {
 	var parts []string
 	for _, ref := range SecretRefs(conn) {
+		// Only the resourceVersion is read: no deep copy of the data.
 		s := &corev1.Secret{}
-		if err := r.Get(ctx, ref, s); err != nil {
+		if err := r.Get(ctx, ref, s, client.UnsafeDisableDeepCopy); err != nil {
 			return "", fmt.Errorf("connection %s: secret %s: %w", conn.Name, ref, err)
 		}
 		parts = append(parts, "secret:"+ref.String()+"@"+s.ResourceVersion)
 	}
 	for _, ref := range ConfigMapRefs(conn) {
 		cm := &corev1.ConfigMap{}
-		if err := r.Get(ctx, ref, cm); err != nil {
+		if err := r.Get(ctx, ref, cm, client.UnsafeDisableDeepCopy); err != nil {
 			return "", fmt.Errorf("connection %s: configmap %s: %w", conn.Name, ref, err)
 		}
 		parts = append(parts, "configmap:"+ref.String()+"@"+cm.ResourceVersion)
