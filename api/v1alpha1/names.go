@@ -17,7 +17,8 @@ type BucketName string
 // The invisible-character rule is RE2's [^\P{Cf}\u200C\u200D] (a format
 // character but the zero-width joiners; RE2 has no class subtraction), the
 // line and paragraph separators and the tags block, as internal/keys refuses;
-// TestInvisibleRuleAgreesWithGo checks it against Go for every code point.
+// webhook's TestInvisibleRuleAgreesWithGo checks it against Go for every code
+// point.
 // (Listing the format characters one by one would cost the API server's CEL
 // budget more than it allows for delegations' nested prefixes.)
 // +kubebuilder:validation:MaxLength=1024

@@ -16,7 +16,7 @@ import "unicode"
 //
 // The CEL rule on KeyPrefix (api/v1alpha1/names.go) enumerates the same
 // characters, since CEL has no Unicode categories;
-// api/v1alpha1's TestInvisibleRuleAgreesWithGo checks every code point.
+// webhook's TestInvisibleRuleAgreesWithGo checks every code point.
 func invisible(r rune) bool {
 	switch {
 	case r < 0xad:

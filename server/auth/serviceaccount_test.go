@@ -24,25 +24,31 @@ import (
 	"github.com/s3am/s3-access-manager/server/auth"
 )
 
-// roundTripFunc adapts a function to http.RoundTripper, to count requests.
+// roundTripFunc adapts a function to http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func TestServiceAccountTokens(t *testing.T) {
-	env := controlplane.Start(t, controlplane.Options{})
-	ctx := context.Background()
-	var reviews atomic.Int64
-	cfg := rest.CopyConfig(env.Config)
-	cfg.QPS, cfg.Burst = 100, 200
+// countRequests counts the requests of cfg's clients whose path matches.
+func countRequests(cfg *rest.Config, match func(path string) bool) *atomic.Int64 {
+	var n atomic.Int64
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			if strings.HasSuffix(r.URL.Path, "/tokenreviews") {
-				reviews.Add(1)
+			if match(r.URL.Path) {
+				n.Add(1)
 			}
 			return rt.RoundTrip(r)
 		})
 	}
+	return &n
+}
+
+func TestServiceAccountTokens(t *testing.T) {
+	env := controlplane.Start(t, controlplane.Options{})
+	ctx := context.Background()
+	cfg := rest.CopyConfig(env.Config)
+	cfg.QPS, cfg.Burst = 100, 200
+	reviews := countRequests(cfg, func(path string) bool { return strings.HasSuffix(path, "/tokenreviews") })
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -200,15 +206,7 @@ func TestServiceAccountTokens(t *testing.T) {
 	t.Run("API server unreachable is 503, not cached", func(t *testing.T) {
 		down := rest.CopyConfig(env.Config)
 		down.Host = "https://127.0.0.1:1"
-		var discoveries atomic.Int64
-		down.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
-			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if strings.HasPrefix(r.URL.Path, "/.well-known/") {
-					discoveries.Add(1)
-				}
-				return rt.RoundTrip(r)
-			})
-		}
+		discoveries := countRequests(down, func(path string) bool { return strings.HasPrefix(path, "/.well-known/") })
 		downKube, err := kubernetes.NewForConfig(down)
 		if err != nil {
 			t.Fatal(err)
