@@ -23,8 +23,6 @@ import (
 // decides: the server checks the same rules, fresh, at every use.
 type AccessLinkReconciler struct {
 	client.Client
-	// Now is the clock; tests may replace it.
-	Now func() time.Time
 }
 
 // +kubebuilder:rbac:groups=s3am.io,resources=accesslinks,verbs=get;list;watch
@@ -37,7 +35,7 @@ func (r *AccessLinkReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	base := l.DeepCopy()
-	now := r.Now()
+	now := time.Now()
 	state := linkapi.State(l)
 	ok, reason := state.Usable(now)
 	if ok {
@@ -87,9 +85,6 @@ func (r *AccessLinkReconciler) patchStatus(ctx context.Context, base, l *v1alpha
 
 // SetupWithManager registers the reconciler for spec changes and use counts.
 func (r *AccessLinkReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	if r.Now == nil {
-		r.Now = time.Now
-	}
 	if err := ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.AccessLink{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, usesChanged))).
 		Complete(r); err != nil {

@@ -26,8 +26,6 @@ import (
 type IndexFeeder struct {
 	Client client.Client
 	Index  *authz.Index
-	// Now is the clock; tests may replace it.
-	Now func() time.Time
 	// OnChange, if set, is called after every change of the index, e.g. to
 	// drop credentials scoped to the grants it held.
 	OnChange func()
@@ -48,9 +46,6 @@ func (f *IndexFeeder) notifyChanges(fn reconcilerFunc) reconcilerFunc {
 // SetupWithManager registers the feeder's two reconcilers and its initial
 // load, none of which waits for leadership.
 func (f *IndexFeeder) SetupWithManager(mgr ctrl.Manager) error {
-	if f.Now == nil {
-		f.Now = time.Now
-	}
 	noLeader := false
 	opts := controller.Options{NeedLeaderElection: &noLeader, MaxConcurrentReconciles: 4}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("index-prefixgrant").WithOptions(opts).
@@ -90,7 +85,7 @@ func (f *IndexFeeder) reconcileGrant(ctx context.Context, req ctrl.Request) (ctr
 			return ctrl.Result{}, fmt.Errorf("list connections: %w", err)
 		}
 	}
-	now := f.Now()
+	now := time.Now()
 	g, ok := grantstatus.Authorizing(pg, conns.Items, now)
 	if !ok {
 		f.Index.Delete(pg.Namespace, pg.Name)
@@ -144,7 +139,7 @@ func (l *initialLoad) Start(ctx context.Context) error {
 		return errors.New("informer cache did not sync")
 	}
 	f := l.feeder
-	indexed, conns, err := grantstatus.ListAuthorizing(ctx, f.Client, f.Now())
+	indexed, conns, err := grantstatus.ListAuthorizing(ctx, f.Client, time.Now())
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,6 @@ type PrefixGrantReconciler struct {
 	// ExpiryWarning is how long before validUntil a grant turns ExpiringSoon
 	// (with a Warning Event); zero or less turns the warning off.
 	ExpiryWarning time.Duration
-	// Now is the clock; tests may replace it.
-	Now func() time.Time
 }
 
 // +kubebuilder:rbac:groups=s3am.io,resources=prefixgrants,verbs=get;list;watch
@@ -80,7 +78,7 @@ func (r *PrefixGrantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 // input gathers what grantstatus needs: the resolved connection and the
 // namespace's labels.
 func (r *PrefixGrantReconciler) input(ctx context.Context, pg *v1alpha1.PrefixGrant) (grantstatus.Input, error) {
-	in := grantstatus.Input{Grant: pg, OperatorNamespace: r.OperatorNamespace, Now: r.Now(), ExpiryWarning: r.ExpiryWarning}
+	in := grantstatus.Input{Grant: pg, OperatorNamespace: r.OperatorNamespace, Now: time.Now(), ExpiryWarning: r.ExpiryWarning}
 	conns := &v1alpha1.S3ConnectionList{}
 	if pg.Spec.Connection == "" {
 		if err := r.List(ctx, conns); err != nil {
@@ -147,9 +145,6 @@ func (r *PrefixGrantReconciler) patchStatus(ctx context.Context, base, pg *v1alp
 // SetupWithManager registers the reconciler: grants, plus the connections and
 // namespaces their state depends on.
 func (r *PrefixGrantReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	if r.Now == nil {
-		r.Now = time.Now
-	}
 	return ctrl.NewControllerManagedBy(mgr).
 		// Each reconcile is a few cached reads and one status patch; running
 		// several at once keeps a cold start of thousands of grants short.

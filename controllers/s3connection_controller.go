@@ -39,8 +39,6 @@ type S3ConnectionReconciler struct {
 	client.Client
 	Recorder          events.EventRecorder
 	OperatorNamespace string
-	// Now is the clock; tests may replace it.
-	Now func() time.Time
 
 	checks credentialChecks
 }
@@ -171,9 +169,6 @@ func (r *S3ConnectionReconciler) patchStatus(ctx context.Context, base, conn *v1
 // ConfigMaps they read, the grants whose readiness shapes their policy, and
 // the policy ConfigMaps they own.
 func (r *S3ConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	if r.Now == nil {
-		r.Now = time.Now
-	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.S3Connection{}).
 		Owns(&corev1.ConfigMap{}).

@@ -21,7 +21,7 @@ import (
 // reads changed, or the check interval passed, and reports whether the
 // credentials work. It returns the SDK configuration for the policy step.
 func (r *S3ConnectionReconciler) reconcileCredentials(ctx context.Context, conn *v1alpha1.S3Connection) (aws.Config, bool) {
-	now := r.Now()
+	now := time.Now()
 	fingerprint, err := r.inputsFingerprint(ctx, conn)
 	if err == nil {
 		if ok, fresh := r.checks.fresh(conn.Name, fingerprint, now, checkInterval(conn)); fresh && ok {

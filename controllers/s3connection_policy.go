@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
@@ -153,7 +154,7 @@ func (r *S3ConnectionReconciler) readyGrants(ctx context.Context, conn *v1alpha1
 		pgs = append(pgs, list.Items...)
 	}
 	var out []grant.Grant
-	for _, g := range grantstatus.AuthorizingGrants(pgs, []v1alpha1.S3Connection{*conn}, r.Now()) {
+	for _, g := range grantstatus.AuthorizingGrants(pgs, []v1alpha1.S3Connection{*conn}, time.Now()) {
 		if g.Connection == conn.Name {
 			out = append(out, g)
 		}

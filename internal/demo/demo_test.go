@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/proc"
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
@@ -40,7 +40,7 @@ func TestDemoAsANewUser(t *testing.T) {
 	if !ok {
 		repo.Missing(t, "the s3am binary", "build")
 	}
-	listen := freeLoopback(t)
+	listen := ports.Address(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out bytes.Buffer
@@ -137,16 +137,6 @@ func apiGet(t *testing.T, url, user string) string {
 		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
 	}
 	return string(b)
-}
-
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func TestDemoRefusesNonLoopback(t *testing.T) {

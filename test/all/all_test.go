@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 )
 
 func TestAllInOneProcess(t *testing.T) {
@@ -37,7 +37,7 @@ func TestAllInOneProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	listen := freeLoopback(t)
+	listen := ports.Address(t)
 	issuer := oidcissuer.Start(t)
 	issuer.SetRedirectURI("http://" + listen + "/auth/callback")
 	t.Setenv("KUBECONFIG", env.Kubeconfig)
@@ -138,14 +138,4 @@ func body(t *testing.T, url, user string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

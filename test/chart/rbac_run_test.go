@@ -22,6 +22,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -97,10 +98,10 @@ spec:
 
 	t.Run("operator", func(t *testing.T) {
 		t.Setenv("KUBECONFIG", impersonating(t, env, operatorUser))
-		probes := freeLoopback(t)
+		probes := ports.Address(t)
 		args := []string{"operator", "--namespace", releaseNamespace, "--leader-elect=true",
 			"--metrics-bind-address", "0", "--health-probe-bind-address", probes,
-			"--webhook-port", portOf(t, freeLoopback(t)), "--webhook-cert-dir", webhookCertDir(t, objs),
+			"--webhook-port", portOf(t, ports.Address(t)), "--webhook-cert-dir", webhookCertDir(t, objs),
 			"--zap-log-level", "error"}
 		stop := run(t, args)
 		defer stop()
@@ -126,7 +127,7 @@ spec:
 	t.Run("server", func(t *testing.T) {
 		kubeconfig := impersonating(t, env, serverUser)
 		t.Setenv("KUBECONFIG", kubeconfig)
-		listen := freeLoopback(t)
+		listen := ports.Address(t)
 		stop := run(t, []string{"server", "--listen", listen, "--service-accounts", "--audit-writer", "chart-test", "--zap-log-level", "error"})
 		defer stop()
 		poll.Until(t, time.Minute, "server ready (index synced)", func() bool { return httpStatus("http://"+listen+"/readyz") == http.StatusOK })
@@ -242,18 +243,8 @@ func webhookCertDir(t *testing.T, objs []*unstructured.Unstructured) string {
 	return dir
 }
 
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // closedAddress returns a loopback address nothing listens on.
-func closedAddress(t *testing.T) string { return freeLoopback(t) }
+func closedAddress(t *testing.T) string { return ports.Address(t) }
 
 func portOf(t *testing.T, addr string) string {
 	t.Helper()

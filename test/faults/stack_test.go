@@ -5,7 +5,6 @@ package faults_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
@@ -108,14 +108,14 @@ func startStack(t *testing.T) *stack {
 	s.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
 		"--from-literal=accessKeyID="+s.minio.RootAccessKey, "--from-literal=secretAccessKey="+s.minio.RootSecretKey)
 
-	ports := freePorts(t, 2)
+	free := ports.Free(t, 2)
 	s.operator = newProc(t, "operator", s.bin, []string{"KUBECONFIG=" + s.env.Kubeconfig},
 		"operator", "--namespace", namespace, "--leader-elect=false",
-		"--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:"+ports[0],
+		"--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:"+free[0],
 		"--webhook-port", strconv.Itoa(s.env.Webhook.LocalServingPort), "--webhook-cert-dir", s.env.Webhook.LocalServingCertDir,
 		"--zap-log-level", "error")
 	s.operator.start(t)
-	waitOK(t, s.operator, "http://127.0.0.1:"+ports[0]+"/readyz")
+	waitOK(t, s.operator, "http://127.0.0.1:"+free[0]+"/readyz")
 
 	help := serverHelp(t, s.bin)
 	s.pgServer = s.newServer(t, help, "server-pg", []string{"S3AM_AUDIT_POSTGRES_DSN=" + s.pg.DSN()}, "--audit-postgres")
@@ -136,7 +136,7 @@ func startStack(t *testing.T) *stack {
 // to when the binary has the flag.
 func (s *stack) newServer(t *testing.T, help, name string, env []string, audit ...string) *server {
 	t.Helper()
-	listen := "127.0.0.1:" + freePorts(t, 1)[0]
+	listen := ports.Address(t)
 	args := []string{"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32", "--admin-group", adminGroup,
 		"--audit-writer", name, "--zap-log-level", "error"}
 	if strings.Contains(help, "--s3-timeout") {
@@ -216,19 +216,4 @@ func waitOK(t *testing.T, p *proc, url string) time.Duration {
 		}
 		return httpStatus(url) == http.StatusOK
 	})
-}
-
-// freePorts returns n loopback ports that were free a moment ago.
-func freePorts(t *testing.T, n int) []string {
-	t.Helper()
-	var ports []string
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
-	}
-	return ports
 }

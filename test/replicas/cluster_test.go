@@ -24,6 +24,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
@@ -148,15 +149,15 @@ func (c *cluster) kubectl(t *testing.T, stdin string, args ...string) string {
 // and makes its webhook server one the proxy sends admission requests to.
 func (c *cluster) startOperator(t *testing.T, name string) *operator {
 	t.Helper()
-	ports := freePorts(t, 3)
-	o := &operator{metrics: "http://127.0.0.1:" + ports[0] + "/metrics", probe: "http://127.0.0.1:" + ports[1]}
+	free := ports.Free(t, 3)
+	o := &operator{metrics: "http://127.0.0.1:" + free[0] + "/metrics", probe: "http://127.0.0.1:" + free[1]}
 	o.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig},
 		"operator", "--namespace", namespace,
-		"--metrics-bind-address", "127.0.0.1:"+ports[0], "--health-probe-bind-address", "127.0.0.1:"+ports[1],
-		"--webhook-port", ports[2], "--webhook-cert-dir", c.env.Webhook.LocalServingCertDir,
+		"--metrics-bind-address", "127.0.0.1:"+free[0], "--health-probe-bind-address", "127.0.0.1:"+free[1],
+		"--webhook-port", free[2], "--webhook-cert-dir", c.env.Webhook.LocalServingCertDir,
 		"--leader-elect-lease-duration", leaseDuration.String(), "--leader-elect-renew-deadline", renewDeadline.String(),
 		"--leader-elect-retry-period", retryPeriod.String())
-	c.hooks.add("127.0.0.1:" + ports[2])
+	c.hooks.add("127.0.0.1:" + free[2])
 	return o
 }
 
@@ -165,7 +166,7 @@ func (c *cluster) startOperator(t *testing.T, name string) *operator {
 // under its own writer chain.
 func (c *cluster) startServer(t *testing.T, name string) *server {
 	t.Helper()
-	listen := "127.0.0.1:" + freePorts(t, 1)[0]
+	listen := ports.Address(t)
 	s := &server{base: "http://" + listen}
 	s.child = startChild(t, name, c.bin, []string{"KUBECONFIG=" + c.env.Kubeconfig, "S3AM_AUDIT_POSTGRES_DSN=" + c.pg.DSN()},
 		"server", "--listen", listen, "--proxy-trusted-cidrs", "127.0.0.1/32", "--admin-group", adminGroup,
@@ -231,23 +232,4 @@ func (c *cluster) grantReady(name string) bool {
 	}
 	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
 	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
-}
-
-// freePorts returns n loopback ports that were free a moment ago.
-func freePorts(t *testing.T, n int) []string {
-	t.Helper()
-	var ports []string
-	var held []net.Listener
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		held = append(held, l)
-		ports = append(ports, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
-	}
-	for _, l := range held {
-		_ = l.Close()
-	}
-	return ports
 }
