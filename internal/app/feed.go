@@ -1,8 +1,11 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"sync/atomic"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -44,5 +47,25 @@ func NewFeed(mgr ctrl.Manager) (*Feed, error) {
 	if err := f.Feeder.SetupWithManager(mgr); err != nil {
 		return nil, err
 	}
+	if err := watchConnectionInputs(mgr); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// watchConnectionInputs registers the informers of the Secrets and
+// ConfigMaps that connections read before the manager starts. The cache
+// would otherwise start each on the first request that needs it, and that
+// request would wait for a list from the API server: while the API server
+// is down, every request of a server that had not yet read a Secret hung
+// until its deadline. Registered now, they sync with the other caches
+// before the feeder (and so readiness) starts, and are served from memory
+// when the API server goes away.
+func watchConnectionInputs(mgr ctrl.Manager) error {
+	for _, obj := range []client.Object{&corev1.Secret{}, &corev1.ConfigMap{}} {
+		if _, err := mgr.GetCache().GetInformer(context.Background(), obj); err != nil {
+			return fmt.Errorf("watch %T: %w", obj, err)
+		}
+	}
+	return nil
 }

@@ -3,15 +3,14 @@
 package faults_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/children"
 )
 
 // dependency is a server the harnesses started (envtest's kube-apiserver,
@@ -37,7 +36,7 @@ type dependency struct {
 // name.
 func findDependency(t *testing.T, name string) *dependency {
 	t.Helper()
-	pid, err := childNamed(name)
+	pid, err := children.Named(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,37 +58,6 @@ func procStrings(pid int, file string) ([]string, error) {
 		return nil, err
 	}
 	return strings.Split(strings.TrimSuffix(string(raw), "\x00"), "\x00"), nil
-}
-
-// childNamed returns the pid of the one child of this process whose command
-// is name.
-func childNamed(name string) (int, error) {
-	stats, err := filepath.Glob("/proc/[0-9]*/stat")
-	if err != nil {
-		return 0, err
-	}
-	var found []int
-	for _, path := range stats {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			continue // the process exited meanwhile
-		}
-		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
-		open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
-		if open < 0 || end < open {
-			continue
-		}
-		fields := strings.Fields(string(b[end+1:]))
-		if len(fields) < 2 || string(b[open+1:end]) != name || fields[1] != strconv.Itoa(os.Getpid()) {
-			continue
-		}
-		pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:open])))
-		found = append(found, pid)
-	}
-	if len(found) != 1 {
-		return 0, fmt.Errorf("children of this test named %s: %v, want exactly one", name, found)
-	}
-	return found[0], nil
 }
 
 // signal sends sig to the running process's group (each harness starts
