@@ -88,6 +88,9 @@ func (s *Server) beginLink(c echo.Context, action string, kind v1alpha1.AccessLi
 	if err := u.checkPassword(); err != nil {
 		return nil, err
 	}
+	if err := u.actsThroughItsNamespace(); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -148,6 +151,25 @@ func (u *linkUse) checkPassword() error {
 	if !ok {
 		lim.Fail(id, u.ev.SourceIP)
 		return u.refuse(newAPIError(http.StatusUnauthorized, string(links.ReasonPasswordWrong), "the password is wrong"))
+	}
+	return nil
+}
+
+// actsThroughItsNamespace refuses a link unless its creator holds what it
+// allows through a grant of the link's own namespace. A link names its
+// creator, and whoever may create AccessLinks in a namespace could name
+// anyone: this keeps such a link within what that namespace's grants (and
+// so its delegation) reach. Links created from the app live in the
+// namespace of the grant that allowed them.
+func (u *linkUse) actsThroughItsNamespace() error {
+	l := u.link
+	ns, err := u.linkAuthority(l.Spec.Kind, l.Spec.Key, string(l.Spec.Prefix))
+	if err != nil {
+		return err
+	}
+	if ns != l.Namespace {
+		return u.refuse(newAPIError(http.StatusForbidden, string(links.ReasonOutsideNamespace),
+			"no grant of namespace %s gives this link's creator what it allows", l.Namespace))
 	}
 	return nil
 }

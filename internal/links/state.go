@@ -29,6 +29,9 @@ const (
 	ReasonRateLimited      Reason = "LinkRateLimited"
 	ReasonOutsideLink      Reason = "LinkOutsideScope"
 	ReasonBadFilename      Reason = "LinkBadFilename"
+	// ReasonOutsideNamespace: no grant of the link's namespace gives its
+	// creator what the link allows.
+	ReasonOutsideNamespace Reason = "LinkOutsideNamespace"
 )
 
 // State is what decides whether a link may be used now.

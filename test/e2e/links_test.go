@@ -13,12 +13,15 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/notify"
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
@@ -506,4 +509,45 @@ func getObject(t *testing.T, c *s3.Client, key string) string {
 	defer out.Body.Close()
 	b, _ := io.ReadAll(out.Body)
 	return string(b)
+}
+
+// A link acts for its creator only through its own namespace's grants:
+// whoever may create AccessLinks in another namespace cannot name alice as
+// creator and so reach what alice's grants (in the operator namespace)
+// cover.
+func TestLinkOutsideItsNamespace(t *testing.T) {
+	st := startStackWith(t, "links-namespace")
+	defer st.closer()
+	grantSpec{conn: st.conn, name: "links-ns-alice", prefix: "partner-a/processed/", perms: []string{"read", "list"}}.
+		apply(t, "partner-a/processed/report.pdf", grant.Read)
+	ctx := context.Background()
+	other := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "links-elsewhere"}}
+	if err := operator.Env.Client.Create(ctx, other); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	spec := v1alpha1.AccessLinkSpec{
+		Kind: v1alpha1.LinkDownload, Connection: st.conn, Bucket: bucket, Key: "partner-a/processed/report.pdf",
+		Creator: v1alpha1.LinkCreator{User: alice}, ExpiresAt: metav1.NewTime(time.Now().Add(time.Hour).Truncate(time.Second)),
+	}
+	use := func(ns string) response {
+		token, hash, err := links.NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := &v1alpha1.AccessLink{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "alice-report"}, Spec: spec}
+		l.Spec.TokenHash = hash
+		if err := operator.Env.Client.Create(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = operator.Env.Client.Delete(ctx, l) })
+		rc := recipient{t: t, base: st.url, token: token}
+		var r response
+		poll.Until(t, 5*time.Second, "the link in "+ns+" known to the server", func() bool {
+			r = rc.do(http.MethodGet, "/info", nil, nil)
+			return r.status != http.StatusNotFound
+		})
+		return r
+	}
+	wantStatus(t, "a link in the grant's namespace", use(operatorNamespace), http.StatusOK, "")
+	wantStatus(t, "the same link in another namespace", use(other.Name), http.StatusForbidden, string(links.ReasonOutsideNamespace))
 }
