@@ -29,9 +29,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/s3am/s3-access-manager/internal/demo"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
@@ -62,6 +64,9 @@ type row struct {
 }
 
 func BenchmarkLoad(b *testing.B) {
+	// The demo's in-process control plane logs through controller-runtime;
+	// the table is this benchmark's output, not those logs.
+	ctrllog.SetLogger(logr.Discard())
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
 		repo.Missing(b, "wrk", "wrk")
