@@ -87,17 +87,7 @@ func (s *Server) linkMultipartListParts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := svc.ListParts(u.ctx(), u.ev.Bucket, u.ev.Key, c.QueryParam("uploadId"))
-	if err != nil {
-		return u.failObjects(err)
-	}
-	if err := u.succeed(audit.OutcomeSuccess); err != nil {
-		return err
-	}
-	if parts == nil {
-		parts = []objects.Part{}
-	}
-	return c.JSON(http.StatusOK, ListPartsResponse{Parts: parts})
+	return u.answerParts(c, svc, c.QueryParam("uploadId"))
 }
 
 // LinkCompleteRequest finishes a link's multipart upload.

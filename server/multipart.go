@@ -83,7 +83,13 @@ func (s *Server) multipartListParts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := a.svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, c.QueryParam("uploadId"))
+	return a.answerParts(c, a.svc, c.QueryParam("uploadId"))
+}
+
+// answerParts answers with the parts S3 holds of the attempt's multipart
+// upload, for the API and for links alike.
+func (a *attempt) answerParts(c echo.Context, svc *objects.Service, uploadID string) error {
+	parts, err := svc.ListParts(a.ctx(), a.ev.Bucket, a.ev.Key, uploadID)
 	if err != nil {
 		return a.failObjects(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
 // user is a caller behind the trusted proxy.
@@ -58,16 +60,6 @@ var httpClient = &http.Client{Timeout: clientTimeout}
 // s3Client uploads to presigned URLs; those transfers are not the
 // server's answers, and a hung MinIO must not stall a worker for long.
 var s3Client = &http.Client{Timeout: answerBound}
-
-// httpStatus is the status of a GET of url, 0 if it could not be sent.
-func httpStatus(url string) int {
-	resp, err := httpClient.Get(url)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
 
 // caller sends requests as one user to one server and records the answers.
 type caller struct {
@@ -248,18 +240,5 @@ func hasRoot(base string, who user, prefix string) bool {
 	if status != http.StatusOK {
 		return false
 	}
-	var me struct {
-		Roots []struct {
-			Prefix string `json:"prefix"`
-		} `json:"roots"`
-	}
-	if json.Unmarshal(body, &me) != nil {
-		return false
-	}
-	for _, r := range me.Roots {
-		if r.Prefix == prefix {
-			return true
-		}
-	}
-	return false
+	return probe.HasRoot(body, prefix)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
@@ -175,13 +176,7 @@ spec:
   pathStyle: true
   auth: {accessKey: {namespace: %s, name: minio-keys}}
 `, connection, s.minio.Endpoint, s.minio.Region, namespace), "apply", "-f", "-")
-	poll.Until(t, 60*time.Second, "connection Ready", func() bool {
-		got := &v1alpha1.S3Connection{}
-		if s.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
-			return false
-		}
-		return meta.IsStatusConditionTrue(got.Status.Conditions, v1alpha1.ConditionReady)
-	})
+	probe.ConnectionReady(t, s.env.Client, connection)
 }
 
 // subject is who a grant is for: "User" or "Group", and the name.
@@ -214,6 +209,6 @@ func waitOK(t *testing.T, p *proc, url string) time.Duration {
 		if !p.running() {
 			t.Fatalf("%s exited:\n%s", p.name, p.tail(4000))
 		}
-		return httpStatus(url) == http.StatusOK
+		return probe.Status(httpClient, url) == http.StatusOK
 	})
 }

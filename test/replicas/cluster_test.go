@@ -26,6 +26,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/ports"
 	"github.com/s3am/s3-access-manager/internal/testenv/postgresserver"
+	apiprobe "github.com/s3am/s3-access-manager/internal/testenv/probe"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
@@ -181,7 +182,7 @@ func waitReady(t *testing.T, p *child, url string) time.Duration {
 		if !p.Running() {
 			t.Fatalf("%s exited: %v\n%s", p.name, p.Err(), p.tail(4000))
 		}
-		return httpStatus(url) == http.StatusOK
+		return apiprobe.Status(httpClient, url) == http.StatusOK
 	})
 }
 
@@ -199,13 +200,7 @@ spec:
   auth: {accessKey: {namespace: %s, name: minio-keys}}
   iam: {mode: Apply, user: %s}
 `, connection, c.minio.Endpoint, namespace, appUser), "apply", "-f", "-")
-	poll.Until(t, 60*time.Second, "connection Ready", func() bool {
-		got := &v1alpha1.S3Connection{}
-		if c.env.Client.Get(context.Background(), types.NamespacedName{Name: connection}, got) != nil {
-			return false
-		}
-		return meta.IsStatusConditionTrue(got.Status.Conditions, v1alpha1.ConditionReady)
-	})
+	apiprobe.ConnectionReady(t, c.env.Client, connection)
 }
 
 // subject is who a grant is for: "User" or "Group", and the name.

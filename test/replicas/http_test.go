@@ -14,16 +14,6 @@ import (
 // instead of stalling it.
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
-// httpStatus is the status of a GET of url, 0 if it could not be sent.
-func httpStatus(url string) int {
-	resp, err := httpClient.Get(url)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
 // person is a caller behind the trusted proxy.
 type person struct {
 	user   string

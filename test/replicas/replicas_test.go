@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	apiprobe "github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
 func TestReplicas(t *testing.T) {
@@ -39,7 +41,7 @@ func TestReplicas(t *testing.T) {
 	t.Run("only the leader writes and the lease moves on", func(t *testing.T) { testLeaderElection(t, c, ops) })
 
 	for _, s := range servers {
-		if got := httpStatus(s.base + "/readyz"); got != http.StatusOK {
+		if got := apiprobe.Status(httpClient, s.base+"/readyz"); got != http.StatusOK {
 			t.Errorf("%s /readyz after the operators' handovers: %d", s.name, got)
 		}
 	}

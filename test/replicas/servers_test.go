@@ -8,13 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	apiprobe "github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
 // The people of the scenario. dave's access comes from his group only.
@@ -51,19 +51,7 @@ func hasRoot(base string, p person, prefix string) bool {
 	if err != nil || status != http.StatusOK {
 		return false
 	}
-	var me struct {
-		Roots []struct {
-			Prefix string `json:"prefix"`
-		} `json:"roots"`
-	}
-	if json.Unmarshal(body, &me) != nil {
-		return false
-	}
-	return slices.ContainsFunc(me.Roots, func(r struct {
-		Prefix string `json:"prefix"`
-	}) bool {
-		return r.Prefix == prefix
-	})
+	return apiprobe.HasRoot(body, prefix)
 }
 
 // race measures, from start, how long each condition takes to hold,
