@@ -72,38 +72,79 @@ func (sh *subjectShard) u32(off uint32) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
+// probe is one lookup of a name in a shard, in flight: its slot hash, and
+// the value of its first slot and the first word of the block it names,
+// read ahead of need (see snapshot.principalRefs).
+type probe struct {
+	sh   *subjectShard
+	name string
+	x    uint64
+	v    uint64
+	// word is the name length of the block v names, when v's tag matches.
+	word uint32
+}
+
+// probe starts the lookup of name, whose hash is h, in location loc: it
+// reads the first slot.
+func (sh *subjectShard) probe(h uint64, name string, loc uint32) probe {
+	x := slotHash(h, loc)
+	return probe{sh: sh, name: name, x: x, v: sh.table[x&uint64(len(sh.table)-1)]}
+}
+
+// prefetch reads the first word of the block the first slot names, if its
+// tag matches, so that the block is on its way while other probes run.
+func (pr *probe) prefetch() {
+	if pr.v != 0 && pr.v>>32 == pr.x>>32 {
+		pr.word = pr.sh.u32(uint32(pr.v) - 1)
+	}
+}
+
 // find returns the block of name, whose hash is h, in location loc.
 func (sh *subjectShard) find(h uint64, name string, loc uint32) (uint32, bool) {
 	if sh == nil {
 		return 0, false
 	}
-	x := slotHash(h, loc)
+	pr := sh.probe(h, name, loc)
+	pr.prefetch()
+	return sh.resolve(&pr, loc)
+}
+
+// resolve finishes the probe: it returns the block of the probe's name in
+// location loc.
+func (sh *subjectShard) resolve(pr *probe, loc uint32) (uint32, bool) {
 	mask := uint64(len(sh.table) - 1)
-	tag := x >> 32
-	for i := x & mask; ; i = (i + 1) & mask {
-		v := sh.table[i]
+	tag := pr.x >> 32
+	i, v := pr.x&mask, pr.v
+	if v == 0 {
+		return 0, false
+	}
+	// The first slot's block word was read ahead.
+	if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, pr.word, pr.name, loc) {
+		return b, true
+	}
+	for {
+		i = (i + 1) & mask
+		v = sh.table[i]
 		if v == 0 {
 			return 0, false
 		}
-		if v>>32 == tag {
-			b := uint32(v) - 1
-			if n := sh.u32(b); sh.u32(b+4) == loc && sh.arena[b+blockHeader:b+blockHeader+n] == name {
-				return b, true
-			}
+		if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, sh.u32(b), pr.name, loc) {
+			return b, true
 		}
 	}
+}
+
+// holds reports whether block b, whose first word (the name length) is n,
+// is name's in location loc.
+func (sh *subjectShard) holds(b, n uint32, name string, loc uint32) bool {
+	return n == uint32(len(name)) && sh.u32(b+4) == loc && sh.arena[b+blockHeader:b+blockHeader+n] == name
 }
 
 // set returns the prefix set of block b.
 func (sh *subjectShard) set(b uint32) *prefixSet { return sh.sets[sh.u32(b+12)] }
 
-// decider reads decider i+1 of block b (0 is none), whose deciders start at
-// d.
-func (sh *subjectShard) decider(d uint32, i byte) decider {
-	if i == 0 {
-		return decider{}
-	}
-	e := d + uint32(i-1)*deciderSize
+// deciderAt decodes the decider entry at e.
+func (sh *subjectShard) deciderAt(e uint32) decider {
 	off, n := sh.u32(e), sh.u32(e+4)
 	return decider{id: sh.arena[off : off+n], recs: sh.recs, i: sh.u32(e + 8)}
 }
