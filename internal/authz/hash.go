@@ -7,7 +7,7 @@ import (
 
 // The hot path hashes the user and every group of each request, so names
 // are hashed with a small multiply-mix hash (in the manner of wyhash) that
-// the compiler inlines, rather than through hash/maphash's call. The seed is
+// reads a short name in two loads, rather than through hash/maphash. The seed is
 // random per index, so that nobody can choose names that pile into one
 // probe sequence; a collision only costs a longer probe, never a wrong
 // answer, since a probe compares the whole name.

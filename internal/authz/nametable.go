@@ -9,12 +9,12 @@ const smallTableMax = 8
 // nameTable maps names (of connections, of buckets) to values on the hot
 // path. It is immutable once built.
 type nameTable[V any] struct {
-	// hashes holds nameHash(0, name) of each name, compared before the
-	// name itself: most names of a deployment differ only in their last
-	// bytes ("conn-1", "conn-2"), which a string comparison reaches last.
-	hashes []uint64
+	// prints holds the fingerprint of each name, compared before the name
+	// itself: most names of a deployment differ only in their last bytes
+	// ("conn-1", "conn-2"), which a string comparison reaches last.
+	prints []uint64
 	names  []string
-	vals  []V
+	vals   []V
 	// m holds the names when there are more than smallTableMax.
 	m map[string]V
 }
@@ -29,11 +29,11 @@ func newNameTable[V any](m map[string]V) nameTable[V] {
 		}
 		return t
 	}
-	t.hashes = make([]uint64, 0, len(m))
+	t.prints = make([]uint64, 0, len(m))
 	t.names = make([]string, 0, len(m))
 	t.vals = make([]V, 0, len(m))
 	for k, v := range m {
-		t.hashes = append(t.hashes, nameHash(0, k))
+		t.prints = append(t.prints, fingerprint(k))
 		t.names = append(t.names, k)
 		t.vals = append(t.vals, v)
 	}
@@ -46,12 +46,25 @@ func (t *nameTable[V]) get(name string) (V, bool) {
 		v, ok := t.m[name]
 		return v, ok
 	}
-	h := nameHash(0, name)
-	for i, x := range t.hashes {
-		if x == h && t.names[i] == name {
+	f := fingerprint(name)
+	for i, x := range t.prints {
+		if x == f && t.names[i] == name {
 			return t.vals[i], true
 		}
 	}
 	var zero V
 	return zero, false
+}
+
+// fingerprint is the length of s and its last bytes, up to seven.
+func fingerprint(s string) uint64 {
+	n := len(s)
+	if n >= 8 {
+		return load64(s, n-8)>>8 | uint64(n)<<56
+	}
+	var f uint64
+	for i := range n {
+		f = f<<8 | uint64(s[i])
+	}
+	return f | uint64(n)<<56
 }

@@ -208,7 +208,7 @@ func (c *cand) set() bool { return c.sh != nil || c.d.recs != nil }
 // r returns c's record.
 func (c *cand) r() *record {
 	if c.sh != nil {
-		return c.sh.recs[c.sh.u32(c.e+8)]
+		return c.sh.recAt(c.e)
 	}
 	return c.d.r()
 }
@@ -261,18 +261,21 @@ func (a *acc) consider(ps *prefixSet, path string, perm grant.Permission) {
 
 // considerBlock is match.considerBlock.
 func (a *acc) considerBlock(sh *subjectShard, b uint32, path string, perm grant.Permission) {
-	n := sh.u32(b + 8)
-	if n == largeSet {
+	w := sh.u32(b)
+	if w&0xffff == spilled {
 		a.consider(sh.set(b), path, perm)
 		return
 	}
-	r := b + blockHeader + sh.u32(b)
-	deciders := r + n*rootEntrySize
+	deciders := b + w>>16
+	n := uint32(sh.arena[b+12])
+	r := b + blockHeader + w&0xffff
+	p := r + n*rootEntrySize
 	for range n {
-		off, size := sh.u32(r), sh.u32(r+4)
-		if keys.Covers(sh.arena[off:off+size], path) && a.offerEntry(sh, r, deciders, int(size), perm) {
+		size := sh.u16(r)
+		if keys.Covers(sh.arena[p:p+size], path) && a.offerEntry(sh, r, deciders, int(size), perm) {
 			return
 		}
+		p += size
 		r += rootEntrySize
 	}
 }
@@ -280,20 +283,20 @@ func (a *acc) considerBlock(sh *subjectShard, b uint32, path string, perm grant.
 // offerEntry is offer for the root entry r of sh, rooted at n bytes, whose
 // block's deciders start at deciders.
 func (a *acc) offerEntry(sh *subjectShard, r, deciders uint32, n int, perm grant.Permission) bool {
-	ds := sh.arena[r+12 : r+17]
+	ds := sh.arena[r+3 : r+8]
 	if !a.cover.set() || n >= a.coverLen {
 		e := deciders + uint32(ds[0]-1)*deciderSize
-		if yes, tie := beats(n, &a.cover, a.coverLen); yes || tie && sh.recs[sh.u32(e+8)].less(a.cover.r()) {
+		if yes, tie := beats(n, &a.cover, a.coverLen); yes || tie && sh.recAt(e).less(a.cover.r()) {
 			a.cover, a.coverLen = cand{sh: sh, e: e}, n
 		}
 	}
-	if !grant.Permissions(sh.arena[r+8]).Has(perm) {
+	if !grant.Permissions(sh.arena[r+2]).Has(perm) {
 		return false
 	}
 	// perm is a single bit here (Decide checks), so this indexes the
 	// deciders, and the root has a decider for every permission it gives.
 	e := deciders + uint32(ds[1+bits.TrailingZeros8(uint8(perm))&3]-1)*deciderSize
-	if yes, tie := beats(n, &a.allow, a.allowLen); yes || tie && sh.recs[sh.u32(e+8)].less(a.allow.r()) {
+	if yes, tie := beats(n, &a.allow, a.allowLen); yes || tie && sh.recAt(e).less(a.allow.r()) {
 		a.allow, a.allowLen = cand{sh: sh, e: e}, n
 	}
 	return true

@@ -109,7 +109,7 @@ func (s *snapshot) principalRefs(p grant.Principal, loc uint32, from int, out *[
 		}
 		h := s.hash(name)
 		if sh := s.shard(kind, h); sh != nil {
-			probes[k] = sh.probe(h, name, loc)
+			probes[k].start(sh, h, name, loc)
 			k++
 		}
 	}
