@@ -130,6 +130,28 @@ func (e *Env) Kubectl(ctx context.Context, stdin string, args ...string) (string
 	return out.String(), nil
 }
 
+// MustKubectl is Kubectl for a test: it gives kubectl a minute and fails tb
+// if it fails.
+func (e *Env) MustKubectl(tb testing.TB, stdin string, args ...string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := e.Kubectl(ctx, stdin, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// CreateKeysSecret creates namespace and in it the Secret name holding an
+// access key pair under the keys an S3Connection reads by default.
+func (e *Env) CreateKeysSecret(tb testing.TB, namespace, name, accessKeyID, secretAccessKey string) {
+	tb.Helper()
+	e.MustKubectl(tb, "", "create", "namespace", namespace)
+	e.MustKubectl(tb, "", "-n", namespace, "create", "secret", "generic", name,
+		"--from-literal=accessKeyID="+accessKeyID, "--from-literal=secretAccessKey="+secretAccessKey)
+}
+
 // Main is the TestMain of a package that shares one control plane across its
 // tests: it starts the control plane, calls run with it, stops it and exits
 // with run's code. Without the binaries the package is skipped, loudly, or,
