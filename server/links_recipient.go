@@ -103,21 +103,16 @@ func (s *Server) linkBrowse(c echo.Context) error {
 			return u.refuse(keysError(err))
 		}
 	}
-	if len(token) > maxTokenLen {
-		return u.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the continuation token is longer than %d bytes", maxTokenLen))
-	}
-	d := s.opts.Index.CanList(u.p, u.ev.Connection, u.ev.Bucket, prefix)
-	u.ev.Reason, u.ev.Grant = string(d.Reason), d.Grant
-	if d.Mode != authz.ListFull {
-		return u.refuse(denial(d.Reason, d.Detail, grant.List, "this folder"))
-	}
-	svc, err := u.service()
+	d, err := u.decideList(prefix, token)
 	if err != nil {
 		return err
 	}
-	page, err := svc.ListObjects(u.ctx(), objects.ListRequest{Bucket: u.ev.Bucket, Prefix: prefix, ContinuationToken: token})
+	if d.Mode != authz.ListFull {
+		return u.refuse(denial(d.Reason, d.Detail, grant.List, "this folder"))
+	}
+	page, err := u.listPage(prefix, token)
 	if err != nil {
-		return u.failObjects(err)
+		return err
 	}
 	resp := LinkBrowseResponse{Path: rel, Entries: []LinkEntry{}, NextToken: page.NextContinuationToken}
 	for _, e := range page.Entries() {
