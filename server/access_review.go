@@ -73,18 +73,26 @@ func (s *Server) accessGrants(c echo.Context) error {
 	if format == accessreview.FormatJSON {
 		return c.JSON(http.StatusOK, AccessGrantsResponse{Rows: rows})
 	}
-	contentType := "application/x-ndjson"
-	if format == accessreview.FormatCSV {
-		contentType = "text/csv; charset=utf-8"
-	}
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, contentType)
-	w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="grants.`+string(format)+`"`)
-	w.WriteHeader(http.StatusOK)
+	w := startExport(c, "grants."+string(format), format == accessreview.FormatCSV)
 	if err := accessreview.Write(w, format, rows); err != nil {
 		s.log.Error("access review export failed", "requestId", a.ev.RequestID, "error", err)
 	}
 	return nil
+}
+
+// startExport answers 200 with an attachment saved as filename, CSV or
+// else JSON lines, for the grants and the audit exports alike; the caller
+// writes the body.
+func startExport(c echo.Context, filename string, csv bool) *echo.Response {
+	contentType := "application/x-ndjson"
+	if csv {
+		contentType = "text/csv; charset=utf-8"
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, contentType)
+	w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	w.WriteHeader(http.StatusOK)
+	return w
 }
 
 // accessReviewQuery reads and validates the query parameters. The query it

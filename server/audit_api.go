@@ -40,14 +40,7 @@ func (s *Server) auditEvents(c echo.Context) error {
 		if err := a.succeed(audit.OutcomeSuccess); err != nil {
 			return err
 		}
-		contentType := "application/x-ndjson"
-		if exportFormat == audit.FormatCSV {
-			contentType = "text/csv; charset=utf-8"
-		}
-		w := c.Response()
-		w.Header().Set(echo.HeaderContentType, contentType)
-		w.Header().Set(echo.HeaderContentDisposition, `attachment; filename="audit.`+format+`"`)
-		w.WriteHeader(http.StatusOK)
+		w := startExport(c, "audit."+format, exportFormat == audit.FormatCSV)
 		if err := audit.Export(a.ctx(), s.opts.AuditStore, f, exportFormat, &progressWriter{w: w, rc: http.NewResponseController(w)}); err != nil {
 			// The status is sent; the truncated body is all the client gets.
 			s.log.Error("audit export failed", "requestId", a.ev.RequestID, "error", bounded(err.Error()))

@@ -6,8 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
-	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/links/linkapi"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
@@ -21,46 +19,31 @@ type LinkMultipartResponse struct {
 }
 
 func (s *Server) linkMultipartCreate(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartCreate, v1alpha1.LinkUploadRequest)
+	u, req, g, err := s.beginLinkUpload(c, ActionLinkMultipartCreate)
 	if err != nil {
 		return err
 	}
-	var req LinkUploadRequest
-	g, err := u.startUpload(&req)
-	if err != nil {
-		return err
-	}
-	var plan *objects.PartPlan
-	if req.Size > 0 {
-		p, err := objects.PlanParts(req.Size, 0)
-		if err != nil {
-			return u.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
-		}
-		plan = &p
-	}
-	svc, err := u.service()
-	if err != nil {
-		return err
-	}
-	var up objects.MultipartUpload
-	err = u.change(func() (err error) {
-		up, err = svc.CreateMultipartUpload(u.ctx(), objects.MultipartRequest{
-			Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
-		})
-		return err
+	up, err := u.createMultipart(objects.MultipartRequest{
+		Bucket: u.ev.Bucket, Key: u.ev.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: g.MaxObjectSize,
 	})
 	if err != nil {
 		return err
 	}
 	rel := strings.TrimPrefix(u.ev.Key, string(u.link.Spec.Prefix))
-	return c.JSON(http.StatusOK, LinkMultipartResponse{Path: rel, UploadID: up.UploadID, Plan: plan})
+	return c.JSON(http.StatusOK, LinkMultipartResponse{Path: rel, UploadID: up.UploadID, Plan: up.Plan})
+}
+
+// LinkUploadRef names a multipart upload a link started: the file, relative
+// to the link's folder, and the upload.
+type LinkUploadRef struct {
+	Path     string `json:"path"`
+	UploadID string `json:"uploadId"`
 }
 
 // LinkPartsRequest asks for presigned UploadPart URLs of a link's upload.
 type LinkPartsRequest struct {
-	Path     string               `json:"path"`
-	UploadID string               `json:"uploadId"`
-	Parts    []objects.PartToSign `json:"parts"`
+	LinkUploadRef
+	Parts []objects.PartToSign `json:"parts"`
 }
 
 func (s *Server) linkMultipartParts(c echo.Context) error {
@@ -69,17 +52,9 @@ func (s *Server) linkMultipartParts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := svc.PresignUploadParts(u.ctx(), u.p, objects.PartURLsRequest{
+	return u.answerPartURLs(c, svc, objects.PartURLsRequest{
 		Bucket: u.ev.Bucket, Key: u.ev.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
 	})
-	if err != nil {
-		return u.failObjects(err)
-	}
-	if err := u.succeed(audit.OutcomePending); err != nil {
-		return err
-	}
-	s.metrics.presigns.WithLabelValues("part").Add(float64(len(parts)))
-	return c.JSON(http.StatusOK, PartsResponse{Parts: parts})
 }
 
 func (s *Server) linkMultipartListParts(c echo.Context) error {
@@ -92,9 +67,8 @@ func (s *Server) linkMultipartListParts(c echo.Context) error {
 
 // LinkCompleteRequest finishes a link's multipart upload.
 type LinkCompleteRequest struct {
-	Path     string                  `json:"path"`
-	UploadID string                  `json:"uploadId"`
-	Parts    []objects.CompletedPart `json:"parts"`
+	LinkUploadRef
+	Parts []objects.CompletedPart `json:"parts"`
 }
 
 func (s *Server) linkMultipartComplete(c echo.Context) error {
@@ -121,8 +95,7 @@ func (s *Server) linkMultipartComplete(c echo.Context) error {
 
 // LinkAbortRequest discards a link's multipart upload.
 type LinkAbortRequest struct {
-	Path     string `json:"path"`
-	UploadID string `json:"uploadId"`
+	LinkUploadRef
 }
 
 func (s *Server) linkMultipartAbort(c echo.Context) error {

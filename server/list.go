@@ -49,6 +49,32 @@ type ListResponse struct {
 	NextToken string `json:"nextToken,omitempty"`
 }
 
+// decideList refuses a continuation token longer than S3 would send, and
+// notes in the event the list decision on prefix, for the API and for links
+// alike; the caller refuses what its route does not serve.
+func (a *attempt) decideList(prefix, token string) (authz.ListDecision, error) {
+	if len(token) > maxTokenLen {
+		return authz.ListDecision{}, a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the continuation token is longer than %d bytes", maxTokenLen))
+	}
+	d := a.s.opts.Index.CanList(a.p, a.ev.Connection, a.ev.Bucket, prefix)
+	a.ev.Reason, a.ev.Grant = string(d.Reason), d.Grant
+	return d, nil
+}
+
+// listPage reads one page of prefix from the attempt's bucket, failing the
+// attempt when S3 does not answer.
+func (a *attempt) listPage(prefix, token string) (objects.Listing, error) {
+	svc, err := a.service()
+	if err != nil {
+		return objects.Listing{}, err
+	}
+	page, err := svc.ListObjects(a.ctx(), objects.ListRequest{Bucket: a.ev.Bucket, Prefix: prefix, ContinuationToken: token})
+	if err != nil {
+		return objects.Listing{}, a.failObjects(err)
+	}
+	return page, nil
+}
+
 func (s *Server) list(c echo.Context) error {
 	a := s.begin(c, audit.ActionList)
 	prefix, token := c.QueryParam("prefix"), c.QueryParam("token")
@@ -59,11 +85,10 @@ func (s *Server) list(c echo.Context) error {
 	if err := keys.ValidateListPrefix(prefix); err != nil {
 		return a.refuse(keysError(err))
 	}
-	if len(token) > maxTokenLen {
-		return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "the continuation token is longer than %d bytes", maxTokenLen))
+	d, err := a.decideList(prefix, token)
+	if err != nil {
+		return err
 	}
-	d := s.opts.Index.CanList(a.p, a.ev.Connection, a.ev.Bucket, prefix)
-	a.ev.Reason, a.ev.Grant = string(d.Reason), d.Grant
 	if !d.Allowed {
 		return a.refuse(denial(d.Reason, d.Detail, grant.List, a.ev.Bucket+"/"+prefix))
 	}
@@ -80,13 +105,9 @@ func (s *Server) list(c echo.Context) error {
 		}
 		return c.JSON(http.StatusOK, resp)
 	}
-	svc, err := a.service()
+	page, err := a.listPage(prefix, token)
 	if err != nil {
 		return err
-	}
-	page, err := svc.ListObjects(a.ctx(), objects.ListRequest{Bucket: a.ev.Bucket, Prefix: prefix, ContinuationToken: token})
-	if err != nil {
-		return a.failObjects(err)
 	}
 	for _, e := range page.Entries() {
 		if e.Folder {

@@ -22,25 +22,38 @@ func (s *Server) multipartCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var plan *objects.PartPlan
-	if req.Size > 0 {
-		p, err := objects.PlanParts(req.Size, 0)
-		if err != nil {
-			return a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
-		}
-		plan = &p
-	}
-	var up objects.MultipartUpload
-	err = a.change(func() (err error) {
-		up, err = a.svc.CreateMultipartUpload(a.ctx(), objects.MultipartRequest{
-			Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.limits.MaxObjectSize,
-		})
-		return err
+	resp, err := a.createMultipart(objects.MultipartRequest{
+		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, Size: req.Size, MaxObjectSize: a.limits.MaxObjectSize,
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, MultipartResponse{MultipartUpload: up, Plan: plan})
+	return c.JSON(http.StatusOK, resp)
+}
+
+// createMultipart plans the parts of an announced size, refusing a size no
+// plan fits, and starts the upload, for the API and for links alike. The
+// API's start resolved the connection already; a link's is resolved here,
+// after the plan, so that a size no plan fits is refused first.
+func (a *attempt) createMultipart(req objects.MultipartRequest) (MultipartResponse, error) {
+	var resp MultipartResponse
+	if req.Size > 0 {
+		p, err := objects.PlanParts(req.Size, 0)
+		if err != nil {
+			return resp, a.refuse(newAPIError(http.StatusBadRequest, ReasonBadRequest, "%v", err))
+		}
+		resp.Plan = &p
+	}
+	if a.svc == nil {
+		if err := a.resolve(); err != nil {
+			return resp, err
+		}
+	}
+	err := a.change(func() (err error) {
+		resp.MultipartUpload, err = a.svc.CreateMultipartUpload(a.ctx(), req)
+		return err
+	})
+	return resp, err
 }
 
 // PartsRequest asks for presigned UploadPart URLs.
@@ -59,17 +72,23 @@ func (s *Server) multipartSignParts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := a.svc.PresignUploadParts(a.ctx(), a.p, objects.PartURLsRequest{
+	return a.answerPartURLs(c, a.svc, objects.PartURLsRequest{
 		Bucket: req.Bucket, Key: req.Key, UploadID: req.UploadID, Parts: req.Parts, TTL: s.opts.PresignTTL,
 		NotAfter: a.limits.ValidUntil, MaxObjectSize: a.limits.MaxObjectSize,
 	})
+}
+
+// answerPartURLs answers with presigned UploadPart URLs, for the API and
+// for links alike; the upload stays pending until it is completed.
+func (a *attempt) answerPartURLs(c echo.Context, svc *objects.Service, req objects.PartURLsRequest) error {
+	parts, err := svc.PresignUploadParts(a.ctx(), a.p, req)
 	if err != nil {
 		return a.failObjects(err)
 	}
 	if err := a.succeed(audit.OutcomePending); err != nil {
 		return err
 	}
-	s.metrics.presigns.WithLabelValues("part").Add(float64(len(parts)))
+	a.s.metrics.presigns.WithLabelValues("part").Add(float64(len(parts)))
 	return c.JSON(http.StatusOK, PartsResponse{Parts: parts})
 }
 

@@ -8,20 +8,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/s3am/s3-access-manager/internal/audit"
-	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
 )
 
 func newAuditCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "audit",
-		Short: "Verify and query the companion server's audit trail",
-	}
-	cmd.AddCommand(newAuditVerifyCommand(), newAuditQueryCommand())
-	return cmd
+	return commandGroup("audit", "Verify and query the companion server's audit trail", newAuditVerifyCommand(), newAuditQueryCommand())
 }
 
 type auditVerifyOptions struct {
-	sqlite string
+	db     auditDatabase
 	writer string
 }
 
@@ -37,15 +31,14 @@ func newAuditVerifyCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAuditVerify(cmd, o) },
 	}
-	cmd.Flags().StringVar(&o.sqlite, "sqlite", "", "the SQLite audit database (opened read-only)")
+	o.db.bind(cmd)
 	cmd.Flags().StringVar(&o.writer, "writer", "", "only this chain (default: every chain)")
-	_ = cmd.MarkFlagRequired("sqlite")
 	return cmd
 }
 
 func runAuditVerify(cmd *cobra.Command, o auditVerifyOptions) error {
 	ctx := cmd.Context()
-	store, err := sqlite.Open(ctx, o.sqlite, sqlite.Options{ReadOnly: true})
+	store, err := o.db.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -58,7 +51,7 @@ func runAuditVerify(cmd *cobra.Command, o auditVerifyOptions) error {
 	}
 	out := cmd.OutOrStdout()
 	if len(writers) == 0 {
-		fmt.Fprintf(out, "OK: %s holds no events\n", o.sqlite)
+		fmt.Fprintf(out, "OK: %s holds no events\n", o.db.path)
 		return nil
 	}
 	broken := 0
@@ -72,7 +65,7 @@ func runAuditVerify(cmd *cobra.Command, o auditVerifyOptions) error {
 			broken++
 			fmt.Fprintf(out, "BROKEN: writer %s: %s (%d intact events before it)\n", w, r.Break, r.Count-1)
 		case r.Count == 0:
-			return &ExitError{Code: 1, Message: fmt.Sprintf("writer %q has no events in %s", w, o.sqlite)}
+			return &ExitError{Code: 1, Message: fmt.Sprintf("writer %q has no events in %s", w, o.db.path)}
 		default:
 			fmt.Fprintf(out, "OK: writer %s: %d events, head seq %d hash %s\n", w, r.Count, r.LastSeq, r.LastHash)
 		}
@@ -84,7 +77,7 @@ func runAuditVerify(cmd *cobra.Command, o auditVerifyOptions) error {
 }
 
 type auditQueryOptions struct {
-	sqlite      string
+	db          auditDatabase
 	filter      audit.Filter
 	decision    string
 	outcome     string
@@ -106,8 +99,8 @@ func newAuditQueryCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAuditQuery(cmd, o) },
 	}
+	o.db.bind(cmd)
 	f := cmd.Flags()
-	f.StringVar(&o.sqlite, "sqlite", "", "the SQLite audit database (opened read-only)")
 	f.StringVar(&o.filter.User, "user", "", "only this user")
 	f.StringVar(&o.filter.Action, "action", "", "only this action (upload, download, list, delete, ...)")
 	f.StringVar(&o.decision, "decision", "", "only allowed or blocked")
@@ -121,7 +114,6 @@ func newAuditQueryCommand() *cobra.Command {
 	f.BoolVar(&o.newestFirst, "newest-first", false, "newest events first")
 	f.IntVar(&o.limit, "limit", 0, "at most this many events (default: all)")
 	f.StringVar(&o.format, "format", string(audit.FormatJSONL), "jsonl or csv")
-	_ = cmd.MarkFlagRequired("sqlite")
 	return cmd
 }
 
@@ -146,7 +138,7 @@ func runAuditQuery(cmd *cobra.Command, o auditQueryOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	store, err := sqlite.Open(ctx, o.sqlite, sqlite.Options{ReadOnly: true})
+	store, err := o.db.open(ctx)
 	if err != nil {
 		return err
 	}

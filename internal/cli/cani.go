@@ -16,12 +16,10 @@ import (
 )
 
 type canIOptions struct {
-	files             []string
-	kubeconfig        string
-	user              string
-	groups            []string
-	connection        string
-	operatorNamespace string
+	source     grantSource
+	user       string
+	groups     []string
+	connection string
 }
 
 func newCanICommand() *cobra.Command {
@@ -37,14 +35,11 @@ func newCanICommand() *cobra.Command {
 		Args:    cobra.ExactArgs(2),
 		RunE:    func(cmd *cobra.Command, args []string) error { return runCanI(cmd, o, args) },
 	}
+	o.source.bind(cmd)
 	f := cmd.Flags()
-	f.StringSliceVarP(&o.files, "filename", "f", nil, "YAML or JSON files or directories with S3Connections and PrefixGrants (offline mode)")
-	f.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to ask (cluster mode, without -f)")
 	f.StringVar(&o.user, "user", "", "the user name")
 	f.StringArrayVar(&o.groups, "group", nil, "a group of the user; repeat for several")
 	f.StringVar(&o.connection, "connection", "", "the connection (default: the one annotated default)")
-	f.StringVar(&o.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (for delegation checks)")
-	cmd.MarkFlagsMutuallyExclusive("filename", "kubeconfig")
 	return cmd
 }
 
@@ -61,14 +56,14 @@ func runCanI(cmd *cobra.Command, o canIOptions, args []string) error {
 		return fmt.Errorf("give --user, --group or both")
 	}
 	p := grant.Principal{User: o.user, Groups: o.groups}
-	if len(o.files) == 0 {
-		ix, conn, err := clusterIndex(cmd.Context(), o.kubeconfig, o.connection)
+	if !o.source.offline() {
+		ix, conn, err := clusterIndex(cmd.Context(), o.source.kubeconfig, o.connection)
 		if err != nil {
 			return err
 		}
 		return answer(cmd, ix, p, perm, conn, bucket, key)
 	}
-	set, err := manifest.Load(o.files...)
+	set, err := manifest.Load(o.source.files...)
 	if err != nil {
 		return err
 	}
@@ -76,7 +71,7 @@ func runCanI(cmd *cobra.Command, o canIOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	grants, err := offlineGrants(set, o.operatorNamespace, time.Now(), cmd.ErrOrStderr())
+	grants, err := offlineGrants(set, o.source.operatorNamespace, time.Now(), cmd.ErrOrStderr())
 	if err != nil {
 		return err
 	}

@@ -16,12 +16,7 @@ import (
 )
 
 func newPolicyCommand() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "policy",
-		Short: "Render and lint IAM policies offline",
-	}
-	cmd.AddCommand(newPolicyRenderCommand(), newPolicyLintCommand())
-	return cmd
+	return commandGroup("policy", "Render and lint IAM policies offline", newPolicyRenderCommand(), newPolicyLintCommand())
 }
 
 type renderOptions struct {
@@ -49,7 +44,7 @@ func newPolicyRenderCommand() *cobra.Command {
 	f.StringArrayVar(&o.subjects, "subject", nil, "user:NAME or group:NAME; repeat for a user and its groups")
 	f.StringVar(&o.limit, "limit", "inline", "size limit for connection policies: inline (10,240 for a role's inline policies) or managed (6,144 per managed policy)")
 	f.StringVar(&o.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (for delegation checks)")
-	f.StringVarP(&o.output, "output", "o", outputText, "text (each document after a # line naming it), json (pure JSON: one document, or an array of them) or yaml (the same as YAML)")
+	outputFlag(f, &o.output, outputText, "text (each document after a # line naming it), json (pure JSON: one document, or an array of them) or yaml (the same as YAML)")
 	_ = cmd.MarkFlagRequired("filename")
 	return cmd
 }

@@ -83,26 +83,12 @@ spec:
       name: alice@partner-a.com
   permissions: [read]
 `)
-	stdout, stderr, code := run(t, "policy", "render", "-f", dir, "-o", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var docs []policy.Document
-	if err := json.Unmarshal([]byte(stdout), &docs); err != nil {
-		t.Fatalf("-o json with two connections is not an array of documents: %v\n%s", err, stdout)
-	}
+	docs, stdout := renderDocuments(t, dir, "json", json.Unmarshal)
 	if len(docs) != 2 || !strings.Contains(stdout, "partner-archive/partner-a/") || !strings.Contains(stdout, "partner-b/uploads/*") {
 		t.Errorf("want the two connections' documents, got %d:\n%s", len(docs), stdout)
 	}
 
-	y, stderr, code := run(t, "policy", "render", "-f", dir, "-o", "yaml")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var fromYAML []policy.Document
-	if err := yaml.Unmarshal([]byte(y), &fromYAML); err != nil {
-		t.Fatalf("-o yaml: %v\n%s", err, y)
-	}
+	fromYAML, _ := renderDocuments(t, dir, "yaml", func(b []byte, v any) error { return yaml.Unmarshal(b, v) })
 	if a, b := mustJSON(t, fromYAML), mustJSON(t, docs); a != b {
 		t.Errorf("-o yaml and -o json differ:\n%s\n%s", a, b)
 	}
@@ -113,6 +99,21 @@ func TestPolicyRenderUnknownOutputExitsTwo(t *testing.T) {
 	if code != 2 || stdout != "" || !strings.Contains(stderr, "text, json or yaml") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
+}
+
+// renderDocuments runs `policy render -f dir -o format` and decodes its
+// output, which must be an array of documents, with unmarshal.
+func renderDocuments(t *testing.T, dir, format string, unmarshal func([]byte, any) error) ([]policy.Document, string) {
+	t.Helper()
+	stdout, stderr, code := run(t, "policy", "render", "-f", dir, "-o", format)
+	if code != 0 {
+		t.Fatalf("-o %s: exit %d: %s", format, code, stderr)
+	}
+	var docs []policy.Document
+	if err := unmarshal([]byte(stdout), &docs); err != nil {
+		t.Fatalf("-o %s with two connections is not an array of documents: %v\n%s", format, err, stdout)
+	}
+	return docs, stdout
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -7,36 +7,17 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/internal/accessreview"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/manifest"
 	"github.com/s3am/s3-access-manager/internal/reviewsource"
-	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 )
 
-// reviewSource are the flags that say where an access review reads grants:
-// manifests offline (-f) or the live cluster.
-type reviewSource struct {
-	files             []string
-	kubeconfig        string
-	operatorNamespace string
-}
-
-func (s *reviewSource) bind(cmd *cobra.Command) {
-	f := cmd.Flags()
-	f.StringSliceVarP(&s.files, "filename", "f", nil, "YAML or JSON files or directories with S3Connections and PrefixGrants (offline mode)")
-	f.StringVar(&s.kubeconfig, "kubeconfig", "", "kubeconfig of the cluster to ask (cluster mode, without -f)")
-	f.StringVar(&s.operatorNamespace, "operator-namespace", "s3am-system", "namespace that may grant anything (offline delegation checks)")
-	cmd.MarkFlagsMutuallyExclusive("filename", "kubeconfig")
-}
-
-// entries reads every grant with its state.
-func (s *reviewSource) entries(ctx context.Context) ([]accessreview.Entry, error) {
+// entries reads every grant with its state, for an access review.
+func (s *grantSource) entries(ctx context.Context) ([]accessreview.Entry, error) {
 	now := time.Now()
-	if len(s.files) > 0 {
+	if s.offline() {
 		set, err := manifest.Load(s.files...)
 		if err != nil {
 			return nil, err
@@ -50,26 +31,8 @@ func (s *reviewSource) entries(ctx context.Context) ([]accessreview.Entry, error
 	return reviewsource.Read(ctx, c, now)
 }
 
-// clusterClient is a client of the cluster the kubeconfig (or $KUBECONFIG,
-// or the pod's service account) names.
-func clusterClient(kubeconfig string) (client.Client, error) {
-	cfg, err := restConfig(kubeconfig)
-	if err != nil {
-		return nil, err
-	}
-	scheme, err := s3amscheme.New()
-	if err != nil {
-		return nil, err
-	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	if err != nil {
-		return nil, fmt.Errorf("client: %w", err)
-	}
-	return c, nil
-}
-
 type whoCanOptions struct {
-	source     reviewSource
+	source     grantSource
 	users      []string
 	groups     []string
 	connection string
@@ -107,10 +70,6 @@ func newWhoCanCommand() *cobra.Command {
 	f.BoolVar(&o.inEffect, "in-effect", false, "only grants in effect now")
 	outputFlag(f, &o.output, "text", "output format: text, json or csv")
 	return cmd
-}
-
-func outputFlag(f *pflag.FlagSet, dst *string, def, usage string) {
-	f.StringVarP(dst, "output", "o", def, usage)
 }
 
 func runWhoCan(cmd *cobra.Command, o whoCanOptions, args []string) error {
@@ -167,7 +126,7 @@ func (o *whoCanOptions) query(args []string) (accessreview.Query, error) {
 }
 
 type exportOptions struct {
-	source reviewSource
+	source grantSource
 	output string
 }
 

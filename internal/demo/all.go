@@ -18,6 +18,7 @@ import (
 
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/s3am/s3-access-manager/internal/launch"
 	"github.com/s3am/s3-access-manager/internal/proc"
 )
 
@@ -61,7 +62,7 @@ func auditStore(o Options, dir string) []string {
 
 // startAll runs `s3am all` from o.Binary against the control plane and
 // waits until its webhooks accept connections and its server is ready.
-func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconfig, dir string, m *minioServer) (*allProcess, error) {
+func startAll(ctx context.Context, o Options, cp *launch.ControlPlane, dir string, m *minioServer) (*allProcess, error) {
 	if _, err := os.Stat(o.Binary); err != nil {
 		return nil, fmt.Errorf("s3am binary: %w", err)
 	}
@@ -73,8 +74,8 @@ func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconf
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("session key: %w", err)
 	}
-	cmd := exec.Command(o.Binary, allArgs(o, env.WebhookInstallOptions, dir, usersFile, m)...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
+	cmd := exec.Command(o.Binary, allArgs(o, cp.Env.WebhookInstallOptions, dir, usersFile, m)...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig, "S3AM_SESSION_KEY="+base64.StdEncoding.EncodeToString(key))
 	if o.AuditPostgresDSN != "" {
 		cmd.Env = append(cmd.Env, "S3AM_AUDIT_POSTGRES_DSN="+o.AuditPostgresDSN)
 	}
@@ -86,7 +87,7 @@ func startAll(ctx context.Context, o Options, env *envtest.Environment, kubeconf
 		return nil, fmt.Errorf("start s3am all: %w", err)
 	}
 	p := &allProcess{started}
-	if err := p.waitReady(ctx, "http://"+o.Listen+"/readyz", net.JoinHostPort(env.WebhookInstallOptions.LocalServingHost, strconv.Itoa(env.WebhookInstallOptions.LocalServingPort))); err != nil {
+	if err := p.waitReady(ctx, "http://"+o.Listen+"/readyz", net.JoinHostPort(cp.Env.WebhookInstallOptions.LocalServingHost, strconv.Itoa(cp.Env.WebhookInstallOptions.LocalServingPort))); err != nil {
 		p.Stop()
 		return nil, err
 	}

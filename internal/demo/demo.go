@@ -11,15 +11,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
+	"github.com/s3am/s3-access-manager/internal/launch"
 )
 
 // OperatorNamespace is the namespace the demo operator runs as.
@@ -79,7 +77,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer os.RemoveAll(dir)
 
 	fmt.Fprintln(opts.Out, "starting MinIO ...")
-	minio, err := startMinIO(ctx, opts.MinIO)
+	minio, err := startMinIO(ctx, opts.MinIO, dir)
 	if err != nil {
 		return err
 	}
@@ -89,20 +87,12 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	fmt.Fprintln(opts.Out, "starting the control plane ...")
-	env, err := controlPlane(opts.Assets)
+	cp, err := controlPlane(opts.Assets)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = env.Stop() }()
-	kubeconfig, err := writeKubeconfig(env, dir)
-	if err != nil {
-		return err
-	}
-
-	c, err := client.New(env.Config, client.Options{Scheme: env.Scheme})
-	if err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
+	defer func() { _ = cp.Stop() }()
+	c := cp.Client
 	// The operator's namespace holds its lease and the connection's keys
 	// before the samples (which declare it too) are applied.
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: OperatorNamespace}}); err != nil {
@@ -113,7 +103,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	fmt.Fprintln(opts.Out, "starting s3am all (controllers, webhooks, server) ...")
-	all, err := startAll(ctx, opts, env, kubeconfig, dir, minio)
+	all, err := startAll(ctx, opts, cp, dir, minio)
 	if err != nil {
 		return err
 	}
@@ -124,8 +114,8 @@ func Run(ctx context.Context, opts Options) error {
 	if err := waitSettled(ctx, c, "http://"+opts.Listen); err != nil {
 		return err
 	}
-	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: kubeconfig, Kubectl: filepath.Join(opts.Assets, "kubectl"), MinIO: minio.Endpoint, Config: env.Config,
-		ProcessGroups: []int{minio.proc.Pid(), all.Pid()}}
+	running := &Running{URL: "http://" + opts.Listen, Kubeconfig: cp.Kubeconfig, Kubectl: cp.Kubectl, MinIO: minio.Endpoint, Config: cp.Config,
+		ProcessGroups: []int{minio.Process.Pid(), all.Pid()}}
 	printInstructions(opts.Out, running)
 	if opts.Ready != nil {
 		opts.Ready(running)
@@ -139,7 +129,9 @@ func Run(ctx context.Context, opts Options) error {
 	return nil
 }
 
-func controlPlane(assets string) (*envtest.Environment, error) {
+// controlPlane starts the control plane with the CRDs and webhook
+// configurations built into the program.
+func controlPlane(assets string) (*launch.ControlPlane, error) {
 	crdList, err := crds()
 	if err != nil {
 		return nil, err
@@ -148,34 +140,10 @@ func controlPlane(assets string) (*envtest.Environment, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := s3amscheme.New()
-	if err != nil {
-		return nil, err
-	}
-	env := &envtest.Environment{
-		BinaryAssetsDirectory: assets,
-		CRDInstallOptions:     envtest.CRDInstallOptions{CRDs: crdList},
-		WebhookInstallOptions: envtest.WebhookInstallOptions{MutatingWebhooks: mutating, ValidatingWebhooks: validating},
-		Scheme:                scheme,
-	}
-	if _, err := env.Start(); err != nil {
-		return nil, fmt.Errorf("start control plane from %s (run `make envtest-assets`): %w", assets, err)
-	}
-	return env, nil
-}
-
-func writeKubeconfig(env *envtest.Environment, dir string) (string, error) {
-	admin, err := env.AddUser(envtest.User{Name: "demo-admin", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return "", fmt.Errorf("demo admin: %w", err)
-	}
-	kc, err := admin.KubeConfig()
-	if err != nil {
-		return "", fmt.Errorf("demo kubeconfig: %w", err)
-	}
-	path := filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(path, kc, 0o600); err != nil {
-		return "", fmt.Errorf("write kubeconfig: %w", err)
-	}
-	return path, nil
+	return launch.StartControlPlane(launch.ControlPlaneOptions{
+		Assets:   assets,
+		CRDs:     envtest.CRDInstallOptions{CRDs: crdList},
+		Webhooks: envtest.WebhookInstallOptions{MutatingWebhooks: mutating, ValidatingWebhooks: validating},
+		Admin:    "demo-admin",
+	})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/ports"
+	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
@@ -32,14 +33,8 @@ func TestDemoAsANewUser(t *testing.T) {
 	if !ok {
 		repo.Missing(t, "the test control plane", "envtest-assets")
 	}
-	minio, ok := repo.Tool("S3AM_MINIO", "minio")
-	if !ok {
-		repo.Missing(t, "MinIO", "minio")
-	}
-	s3am, ok := repo.Tool("S3AM_BIN", "s3am")
-	if !ok {
-		repo.Missing(t, "the s3am binary", "build")
-	}
+	minio := repo.RequireTool(t, "MinIO", "minio", "S3AM_MINIO", "minio")
+	s3am := repo.S3am(t)
 	listen := ports.Address(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -122,21 +117,14 @@ func TestDemoAsANewUser(t *testing.T) {
 
 func apiGet(t *testing.T, url, user string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	code, body, err := probe.Get(http.DefaultClient, url, http.Header{"X-Forwarded-Email": {user}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("X-Forwarded-Email", user)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, code, body)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
-	}
-	return string(b)
+	return body
 }
 
 func TestDemoRefusesNonLoopback(t *testing.T) {

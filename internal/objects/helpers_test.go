@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 )
 
@@ -44,7 +44,7 @@ type minioEnv struct {
 
 func startMinIO(t testing.TB) *minioEnv {
 	t.Helper()
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	srv := minioserver.Start(t)
 	srv.CreateBucket(t, testBucket)
 	srv.MC(t, "admin", "user", "add", minioserver.MCAlias, connUserID, connUserSecret)
@@ -270,23 +270,5 @@ func assertNoSecrets(t testing.TB, err error) {
 				t.Errorf("error text %q contains %q", f, s)
 			}
 		}
-	}
-}
-
-// isolateAWSEnv hides the developer's AWS settings from the default chain.
-func isolateAWSEnv(t testing.TB) {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	for _, v := range []string{
-		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-		"AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
-		"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_STS", "AWS_CA_BUNDLE", "AWS_ROLE_ARN",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-	} {
-		t.Setenv(v, "")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/internal/redact"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 )
 
 // offlineSpec is a connection whose endpoint is never contacted: presigning
@@ -33,7 +34,7 @@ func offlineSpec(provider v1alpha1.Provider, kmsKey string) v1alpha1.S3Connectio
 
 func offlineService(t *testing.T, spec v1alpha1.S3ConnectionSpec, opts objects.Options) (*objects.Service, error) {
 	t.Helper()
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	cfg, err := s3conn.Config(t.Context(), spec, keysSource)
 	if err != nil {
 		t.Fatalf("Config: %v", err)

@@ -84,23 +84,32 @@ func TestEvaluateNotActionNotResource(t *testing.T) {
 		Statement{Sid: "AllButDelete", Effect: Allow, NotAction: Values{"s3:Delete*"}, Resource: Values{"arn:aws:s3:::bucket/*"}},
 		Statement{Sid: "DenyOutsideP", Effect: Deny, Action: Values{"s3:PutObject"}, NotResource: Values{"arn:aws:s3:::bucket/p/*"}},
 	)}
-	cases := []struct {
-		action, key string
-		allowed     bool
-		reason      Reason
-	}{
+	for _, c := range []objectDecision{
 		{"s3:GetObject", "x", true, ReasonAllowed},
 		{"s3:DeleteObject", "x", false, ReasonImplicitDeny},
 		{"s3:PutObject", "p/x", true, ReasonAllowed},
 		{"s3:PutObject", "q/x", false, ReasonExplicitDeny},
 		{"s3:PutObject", "p-old/x", false, ReasonExplicitDeny},
+	} {
+		c.check(t, Evaluate(docs, evalObjectRequest(c.action, c.key, nil)))
 	}
-	for _, c := range cases {
-		d := Evaluate(docs, evalObjectRequest(c.action, c.key, nil))
-		if d.Allowed != c.allowed || d.Reason != c.reason {
-			t.Errorf("%s %s: got %v, want %v", c.action, c.key, d, c.reason)
-		}
+}
+
+// objectDecision is an action on an object key and the decision expected.
+type objectDecision struct {
+	action, key string
+	allowed     bool
+	reason      Reason
+}
+
+// check reports whether d is the decision expected, and an error if not.
+func (c objectDecision) check(t *testing.T, d Decision) bool {
+	t.Helper()
+	if d.Allowed != c.allowed || d.Reason != c.reason {
+		t.Errorf("%s %s: got %v, want %v", c.action, c.key, d, c.reason)
+		return false
 	}
+	return true
 }
 
 func TestEvaluateSegmentBoundary(t *testing.T) {
@@ -221,23 +230,20 @@ func TestEvaluateSession(t *testing.T) {
 		Statement{Sid: "SessExtra", Effect: Allow, Action: Values{"s3:DeleteObject"}, Resource: Values{"*"}},
 	)}
 	cases := []struct {
-		action, key string
-		allowed     bool
-		reason      Reason
-		sid         string
-		policy      PolicyType
+		objectDecision
+		sid    string
+		policy PolicyType
 	}{
-		{"s3:GetObject", "x", true, ReasonAllowed, "IdAll", IdentityPolicyType},
-		{"s3:PutObject", "a/x", true, ReasonAllowed, "IdAll", IdentityPolicyType},
-		{"s3:PutObject", "b/x", false, ReasonSessionPolicyImplicitDeny, "", ""},
-		{"s3:DeleteObject", "x", false, ReasonImplicitDeny, "", ""}, // session cannot add
-		{"s3:GetObject", "locked/x", false, ReasonExplicitDeny, "IdDeny", IdentityPolicyType},
-		{"s3:GetObject", "a/secret", false, ReasonExplicitDeny, "SessDeny", SessionPolicyType},
+		{objectDecision{"s3:GetObject", "x", true, ReasonAllowed}, "IdAll", IdentityPolicyType},
+		{objectDecision{"s3:PutObject", "a/x", true, ReasonAllowed}, "IdAll", IdentityPolicyType},
+		{objectDecision{"s3:PutObject", "b/x", false, ReasonSessionPolicyImplicitDeny}, "", ""},
+		{objectDecision{"s3:DeleteObject", "x", false, ReasonImplicitDeny}, "", ""}, // session cannot add
+		{objectDecision{"s3:GetObject", "locked/x", false, ReasonExplicitDeny}, "IdDeny", IdentityPolicyType},
+		{objectDecision{"s3:GetObject", "a/secret", false, ReasonExplicitDeny}, "SessDeny", SessionPolicyType},
 	}
 	for _, c := range cases {
 		d := EvaluateSession(identity, session, evalObjectRequest(c.action, c.key, nil))
-		if d.Allowed != c.allowed || d.Reason != c.reason {
-			t.Errorf("%s %s: got %v, want %v", c.action, c.key, d, c.reason)
+		if !c.check(t, d) {
 			continue
 		}
 		if c.sid == "" {

@@ -78,22 +78,39 @@ func (l *linter) checkResources(i int, st *Statement, actions []Action) {
 			}
 		}
 	}
-	if len(bucketActs) > 0 && len(objects) > 0 {
-		sev, tail := SeverityWarning, "; split bucket and object actions into separate statements"
-		if len(buckets)+len(wide) == 0 {
-			sev, tail = SeverityError, ", and the statement names no bucket ARN, so they are never allowed"
-		}
-		l.add(i, sev, CodeObjectResourceOnBucketAction,
-			"bucket actions "+strings.Join(bucketActs, ", ")+" are checked against the bucket ARN, never against object ARNs such as "+objects[0]+tail,
-			"give "+strings.Join(bucketActs, ", ")+" their own statement with Resource arn:<partition>:s3:::<bucket>")
+	l.checkMismatch(i, bucketActionsOnObjectARNs, bucketActs, objects, len(buckets)+len(wide))
+	l.checkMismatch(i, objectActionsOnBucketARN, objectActs, buckets, len(objects)+len(wide))
+}
+
+// resourceMismatch is one direction of the bucket/object check: actions of
+// one kind given only, or also, ARNs of the other kind.
+type resourceMismatch struct {
+	code     string
+	kind     string // of the actions: "bucket" or "object"
+	checked  string // what IAM checks them against, then the wrong ARN
+	resource string // the Resource they need
+}
+
+var (
+	bucketActionsOnObjectARNs = resourceMismatch{CodeObjectResourceOnBucketAction, "bucket",
+		"the bucket ARN, never against object ARNs such as ", "arn:<partition>:s3:::<bucket>"}
+	objectActionsOnBucketARN = resourceMismatch{CodeBucketResourceOnObjectAction, "object",
+		"object ARNs, never against the bucket ARN ", "arn:<partition>:s3:::<bucket>/<prefix>*"}
+)
+
+// checkMismatch reports acts given the ARNs wrong: a warning while the
+// statement also names right ARNs of their own kind, else an error, since
+// they are never allowed.
+func (l *linter) checkMismatch(i int, m resourceMismatch, acts, wrong []string, right int) {
+	if len(acts) == 0 || len(wrong) == 0 {
+		return
 	}
-	if len(objectActs) > 0 && len(buckets) > 0 {
-		sev, tail := SeverityWarning, "; split bucket and object actions into separate statements"
-		if len(objects)+len(wide) == 0 {
-			sev, tail = SeverityError, ", and the statement names no object ARN, so they are never allowed"
-		}
-		l.add(i, sev, CodeBucketResourceOnObjectAction,
-			"object actions "+strings.Join(objectActs, ", ")+" are checked against object ARNs, never against the bucket ARN "+buckets[0]+tail,
-			"give "+strings.Join(objectActs, ", ")+" their own statement with Resource arn:<partition>:s3:::<bucket>/<prefix>*")
+	sev, tail := SeverityWarning, "; split bucket and object actions into separate statements"
+	if right == 0 {
+		sev, tail = SeverityError, ", and the statement names no "+m.kind+" ARN, so they are never allowed"
 	}
+	names := strings.Join(acts, ", ")
+	l.add(i, sev, m.code,
+		m.kind+" actions "+names+" are checked against "+m.checked+wrong[0]+tail,
+		"give "+names+" their own statement with Resource "+m.resource)
 }

@@ -45,15 +45,10 @@ func (t tri) and(u tri) tri {
 	return yes
 }
 
-// or combines alternatives: a definite yes decides.
+// or combines alternatives: a definite yes decides. It is and's dual (De
+// Morgan), so the two cannot drift apart.
 func (t tri) or(u tri) tri {
-	if t == yes || u == yes {
-		return yes
-	}
-	if t == maybe || u == maybe {
-		return maybe
-	}
-	return no
+	return t.not().and(u.not()).not()
 }
 
 // matchMode says how a policy string is compared with a request string.

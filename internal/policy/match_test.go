@@ -7,11 +7,24 @@ import (
 	"unicode/utf8"
 )
 
+// matchCase is a pattern, the string matched against it, and the outcome.
+type matchCase struct {
+	pattern, s string
+	want       tri
+}
+
+// checkMatches runs each case through fn (match or matchResource) named name.
+func checkMatches(t *testing.T, name string, mode matchMode, ctx map[string][]string, fn func(string, string, matchMode, map[string][]string) tri, cases []matchCase) {
+	t.Helper()
+	for _, c := range cases {
+		if got := fn(c.pattern, c.s, mode, ctx); got != c.want {
+			t.Errorf("%s(%q, %q) = %v, want %v", name, c.pattern, c.s, got, c.want)
+		}
+	}
+}
+
 func TestMatchWildcards(t *testing.T) {
-	cases := []struct {
-		pattern, s string
-		want       tri
-	}{
+	cases := []matchCase{
 		{"", "", yes},
 		{"", "a", no},
 		{"*", "", yes},
@@ -32,11 +45,7 @@ func TestMatchWildcards(t *testing.T) {
 		{"*ab*ab", "xxabyyabab", yes},
 		{"a**b", "ab", yes},
 	}
-	for _, c := range cases {
-		if got := match(c.pattern, c.s, modeWildcards, nil); got != c.want {
-			t.Errorf("match(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
-		}
-	}
+	checkMatches(t, "match", modeWildcards, nil, match, cases)
 }
 
 func TestMatchLiteralModeTreatsWildcardsAsCharacters(t *testing.T) {
@@ -49,21 +58,14 @@ func TestMatchLiteralModeTreatsWildcardsAsCharacters(t *testing.T) {
 }
 
 func TestMatchFold(t *testing.T) {
-	cases := []struct {
-		pattern, s string
-		want       tri
-	}{
+	cases := []matchCase{
 		{"s3:getobject", "s3:GetObject", yes},
 		{"S3:Get*", "s3:getObjectTagging", yes},
 		{"s3:Put?bject", "S3:PUTOBJECT", yes},
 		{"straße", "STRASSE", no}, // simple folding only, as strings.EqualFold
 		{"ÉTÉ", "été", yes},
 	}
-	for _, c := range cases {
-		if got := match(c.pattern, c.s, modeWildcards|modeFold, nil); got != c.want {
-			t.Errorf("fold match(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
-		}
-	}
+	checkMatches(t, "fold match", modeWildcards|modeFold, nil, match, cases)
 	if match("ABC", "abc", modeWildcards, nil) != no {
 		t.Error("without modeFold matching is case-sensitive")
 	}
@@ -73,10 +75,7 @@ func TestMatchFold(t *testing.T) {
 // ("IAM policy elements: Variables and tags", Special characters).
 func TestMatchSpecialVariables(t *testing.T) {
 	mode := modeWildcards | modeVars
-	cases := []struct {
-		pattern, s string
-		want       tri
-	}{
+	cases := []matchCase{
 		{"a${*}b", "a*b", yes},
 		{"a${*}b", "axxb", no},
 		{"a${?}b", "a?b", yes},
@@ -86,11 +85,7 @@ func TestMatchSpecialVariables(t *testing.T) {
 		{"a${*}/*", "a*/deep/key", yes},
 		{"a$b", "a$b", yes}, // a lone '$' is literal
 	}
-	for _, c := range cases {
-		if got := match(c.pattern, c.s, mode, nil); got != c.want {
-			t.Errorf("match(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
-		}
-	}
+	checkMatches(t, "match", mode, nil, match, cases)
 	// Without modeVars (Action, or a pre-2012-10-17 document) "${*}" is text.
 	if match("a${*}b", "a${*}b", modeWildcards, nil) != yes {
 		t.Error("without modeVars ${*} is literal text")
@@ -100,10 +95,7 @@ func TestMatchSpecialVariables(t *testing.T) {
 func TestMatchContextVariables(t *testing.T) {
 	mode := modeWildcards | modeVars
 	ctx := map[string][]string{"aws:username": {"alice"}, "aws:TagKeys": {"a", "b"}}
-	cases := []struct {
-		pattern, s string
-		want       tri
-	}{
+	cases := []matchCase{
 		{"home/${aws:username}/*", "home/alice/x", yes},
 		{"home/${AWS:UserName}/*", "home/alice/x", yes}, // key names are case-insensitive
 		{"home/${aws:username}/*", "home/bob/x", no},
@@ -116,20 +108,13 @@ func TestMatchContextVariables(t *testing.T) {
 		{"home/${aws:TagKeys}", "home/a", maybe},
 		{"home/${unterminated", "home/x", maybe},
 	}
-	for _, c := range cases {
-		if got := match(c.pattern, c.s, mode, ctx); got != c.want {
-			t.Errorf("match(%q, %q) = %v, want %v", c.pattern, c.s, got, c.want)
-		}
-	}
+	checkMatches(t, "match", mode, ctx, match, cases)
 }
 
 func TestMatchResourceFields(t *testing.T) {
 	mode := modeWildcards | modeVars
 	ctx := map[string][]string{"aws:username": {"alice"}}
-	cases := []struct {
-		pattern, arn string
-		want         tri
-	}{
+	cases := []matchCase{
 		{"*", "arn:aws:s3:::b/k", yes},
 		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/k:with:colons", yes},
 		{"arn:aws:s3:::b/*", "arn:aws:s3:::b", no},
@@ -148,11 +133,7 @@ func TestMatchResourceFields(t *testing.T) {
 		{"arn:aws:s3:::b/${*}", "arn:aws:s3:::b/*", yes},
 		{"arn:aws:s3:::b/${*}", "arn:aws:s3:::b/x", no},
 	}
-	for _, c := range cases {
-		if got := matchResource(c.pattern, c.arn, mode, ctx); got != c.want {
-			t.Errorf("matchResource(%q, %q) = %v, want %v", c.pattern, c.arn, got, c.want)
-		}
-	}
+	checkMatches(t, "matchResource", mode, ctx, matchResource, cases)
 }
 
 // TestMatchAgreesWithRegexp cross-checks the matcher against a regular

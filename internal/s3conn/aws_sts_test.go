@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 )
 
 // fakeSTS answers AWS STS AssumeRole and records each call's form and
@@ -59,7 +60,7 @@ func (f *fakeSTS) last() (url.Values, string) {
 }
 
 func TestAssumeRoleOnAWS(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	sts := &fakeSTS{}
 	srv := httptest.NewServer(sts)
 	defer srv.Close()

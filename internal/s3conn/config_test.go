@@ -12,10 +12,11 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 )
 
 func TestConfigRejectsBadSpecs(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	secrets, ref := keysSecret("id", "secret")
 	src := s3conn.Sources{Secrets: secrets}
 	cases := []struct {
@@ -52,7 +53,7 @@ func TestConfigRejectsBadSpecs(t *testing.T) {
 }
 
 func TestConfigWrapsReaderErrors(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	spec := v1alpha1.S3ConnectionSpec{Provider: v1alpha1.ProviderAWS, Auth: v1alpha1.ConnectionAuth{
 		AccessKey: &v1alpha1.SecretKeysRef{Namespace: "ops", Name: "absent"},
 	}}
@@ -81,7 +82,7 @@ func TestReadKeysTrimsTrailingNewlineAndHonoursKeyNames(t *testing.T) {
 }
 
 func TestConfigStaticKeysAndRegion(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	secrets, ref := keysSecret("AKIDEXAMPLE", "s3cr3t")
 	cfg, err := s3conn.Config(t.Context(), v1alpha1.S3ConnectionSpec{
 		Provider: v1alpha1.ProviderAWS, AccountID: "123456789012",
@@ -103,7 +104,7 @@ func TestConfigStaticKeysAndRegion(t *testing.T) {
 }
 
 func TestNewS3ClientAppliesEndpointAndPathStyle(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	secrets, ref := keysSecret("id", "secret")
 	for _, spec := range []v1alpha1.S3ConnectionSpec{
 		{Provider: v1alpha1.ProviderAWS, Region: "eu-west-1", Endpoint: "https://bucket.vpce-1.s3.eu-west-1.vpce.amazonaws.com", Auth: v1alpha1.ConnectionAuth{AccessKey: ref}},
@@ -129,7 +130,7 @@ func TestNewS3ClientAppliesEndpointAndPathStyle(t *testing.T) {
 }
 
 func TestAssumeWithSessionPolicyRefusesUnsafeInput(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	secrets, ref := keysSecret("id", "secret")
 	aws3 := v1alpha1.S3ConnectionSpec{Provider: v1alpha1.ProviderAWS, Auth: v1alpha1.ConnectionAuth{AccessKey: ref}}
 	cfg, err := s3conn.Config(t.Context(), aws3, s3conn.Sources{Secrets: secrets})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 )
 
 // AWS is unreachable from tests, and MinIO's messages never echo keys, so a
@@ -18,7 +19,7 @@ import (
 // material in an error message. The SDK's real HTTP client, signer and XML
 // error parser handle the exchange.
 func TestErrorMessagesAreScrubbedOfEchoedKeys(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	const (
 		keyID    = "AKIAIOSFODNN7EXAMPLE"
 		secret   = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -51,7 +52,7 @@ func TestErrorMessagesAreScrubbedOfEchoedKeys(t *testing.T) {
 }
 
 func TestTransportErrorsKeepTheirCause(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close() // a closed port: connection refused
 	secrets, ref := keysSecret("AKIDEXAMPLE", "s3cr3t-value")

@@ -21,6 +21,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 )
 
@@ -70,7 +71,7 @@ func assertNoSecrets(t *testing.T, err error, secrets ...string) {
 }
 
 func TestAgainstMinIO(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	srv := minioserver.Start(t)
 	for _, b := range []string{"alpha", "beta", "gamma"} {
 		srv.CreateBucket(t, b)

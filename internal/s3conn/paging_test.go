@@ -10,13 +10,14 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/s3conn"
+	"github.com/s3am/s3-access-manager/internal/testenv/awsenv"
 )
 
 // MinIO answers ListBuckets in one page; AWS pages accounts above the default
 // bucket quota. A local server pages the way AWS does (AWS is unreachable
 // from tests); the SDK's real client parses the pages.
 func TestTestFollowsListBucketsPages(t *testing.T) {
-	isolateAWSEnv(t)
+	awsenv.Isolate(t)
 	pages := map[string]struct {
 		buckets int
 		next    string

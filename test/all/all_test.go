@@ -21,6 +21,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/internal/testenv/ports"
+	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
 func TestAllInOneProcess(t *testing.T) {
@@ -29,13 +30,7 @@ func TestAllInOneProcess(t *testing.T) {
 	srv.CreateBucket(t, "partner-data")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if _, err := env.Kubectl(ctx, "", "create", "namespace", "s3am-system"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Kubectl(ctx, "", "-n", "s3am-system", "create", "secret", "generic", "minio-keys",
-		"--from-literal=accessKeyID="+srv.RootAccessKey, "--from-literal=secretAccessKey="+srv.RootSecretKey); err != nil {
-		t.Fatal(err)
-	}
+	env.CreateKeysSecret(t, "s3am-system", "minio-keys", srv.RootAccessKey, srv.RootSecretKey)
 
 	listen := ports.Address(t)
 	issuer := oidcissuer.Start(t)
@@ -59,7 +54,7 @@ func TestAllInOneProcess(t *testing.T) {
 	go func() { done <- cmd.ExecuteContext(ctx) }()
 
 	base := "http://" + listen
-	poll.Until(t, 60*time.Second, "s3am all ready", func() bool { return status(base+"/readyz", "") == http.StatusOK })
+	poll.Until(t, 60*time.Second, "s3am all ready", func() bool { return probe.Status(http.DefaultClient, base+"/readyz") == http.StatusOK })
 
 	// The webhooks of this process admit the connection and the grant.
 	manifest := fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
@@ -86,10 +81,11 @@ spec: {connection: minio, bucket: partner-data, prefix: partner-a/uploads/, perm
 
 	// Its reconcilers make the grant Ready and its server authorizes it.
 	took := poll.Until(t, 60*time.Second, "alice sees her grant root", func() bool {
-		return strings.Contains(body(t, base+"/api/v1/me", "alice@partner-a.com"), "partner-a/uploads/")
+		_, body, _ := probe.Get(http.DefaultClient, base+"/api/v1/me", http.Header{"X-Forwarded-Email": {"alice@partner-a.com"}})
+		return strings.Contains(body, "partner-a/uploads/")
 	})
 	t.Logf("kubectl apply -> /api/v1/me shows the grant: %s", took)
-	if got := status(base+"/api/v1/me", ""); got != http.StatusUnauthorized {
+	if got := probe.Status(http.DefaultClient, base+"/api/v1/me"); got != http.StatusUnauthorized {
 		t.Errorf("anonymous /api/v1/me: %d, want 401", got)
 	}
 
@@ -106,36 +102,4 @@ spec: {connection: minio, bucket: partner-data, prefix: partner-a/uploads/, perm
 	case <-time.After(60 * time.Second):
 		t.Fatal("s3am all did not stop within 60s of its context ending")
 	}
-}
-
-func status(url, user string) int {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		return 0
-	}
-	if user != "" {
-		req.Header.Set("X-Forwarded-Email", user)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
-func body(t *testing.T, url, user string) string {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Forwarded-Email", user)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return ""
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
 }

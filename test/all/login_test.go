@@ -2,7 +2,6 @@ package all_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/oidcissuer"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
 // testBrowserLogin signs alice in the way partners do: the app sends the
@@ -99,16 +99,9 @@ spec: {connection: minio, bucket: partner-data, prefix: ingest/, permissions: [w
 
 func get(t *testing.T, url, authorization string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	code, body, err := probe.Get(http.DefaultClient, url, http.Header{"Authorization": {authorization}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", authorization)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return code, body
 }

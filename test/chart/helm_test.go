@@ -77,11 +77,7 @@ var variants = []variant{
 // it is missing, failing it in CI.
 func helmBinary(t *testing.T) string {
 	t.Helper()
-	path, ok := repo.Tool("S3AM_HELM", "helm")
-	if !ok {
-		repo.Missing(t, "helm", "helm")
-	}
-	return path
+	return repo.RequireTool(t, "helm", "helm", "S3AM_HELM", "helm")
 }
 
 // chartDir returns charts/s3-access-manager.

@@ -265,7 +265,7 @@ answers 200.
 // and measures until the server shows it: the watches resumed.
 func grantAfterRestart(t *testing.T, s *stack, phase string) string {
 	who := user{name: phase + "-new@load.example"}
-	s.kubectl(t, grantYAML(phase+"-new", "fresh/"+phase+"/", subject{"User", who.name}), "apply", "-f", "-")
+	s.env.MustKubectl(t, grantYAML(phase+"-new", "fresh/"+phase+"/", subject{"User", who.name}), "apply", "-f", "-")
 	took := poll.Until(t, time.Minute, "a grant applied after the restart reaches the server", func() bool {
 		return hasRoot(s.pgServer.base, who, "fresh/"+phase+"/")
 	})

@@ -3,7 +3,6 @@
 package faults_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os/exec"
@@ -12,11 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
-
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
@@ -72,17 +66,6 @@ type server struct {
 	writer string
 }
 
-// s3amBinary is bin/s3am (or $S3AM_BIN); without it the suite is skipped,
-// loudly, or fails in CI.
-func s3amBinary(t *testing.T) string {
-	t.Helper()
-	path, ok := repo.Tool("S3AM_BIN", "s3am")
-	if !ok {
-		repo.Missing(t, "bin/s3am", "build")
-	}
-	return path
-}
-
 // serverHelp is `s3am server --help`, to pass flags the binary has.
 func serverHelp(t *testing.T, bin string) string {
 	t.Helper()
@@ -97,7 +80,7 @@ func serverHelp(t *testing.T, bin string) string {
 // the load users.
 func startStack(t *testing.T) *stack {
 	t.Helper()
-	s := &stack{top: t, bin: s3amBinary(t)}
+	s := &stack{top: t, bin: repo.S3am(t)}
 	s.disk = mountSmallDisk(t)
 	s.env = controlplane.Start(t, controlplane.Options{Webhooks: true})
 	s.api = findDependency(t, "kube-apiserver")
@@ -105,9 +88,7 @@ func startStack(t *testing.T) *stack {
 	s.minio = minioserver.Start(t)
 	s.minio.CreateBucket(t, bucket)
 	s.s3 = findDependency(t, "minio")
-	s.kubectl(t, "", "create", "namespace", namespace)
-	s.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
-		"--from-literal=accessKeyID="+s.minio.RootAccessKey, "--from-literal=secretAccessKey="+s.minio.RootSecretKey)
+	s.env.CreateKeysSecret(t, namespace, "minio-keys", s.minio.RootAccessKey, s.minio.RootSecretKey)
 
 	free := ports.Free(t, 2)
 	s.operator = newProc(t, "operator", s.bin, []string{"KUBECONFIG=" + s.env.Kubeconfig},
@@ -122,7 +103,7 @@ func startStack(t *testing.T) *stack {
 	s.pgServer = s.newServer(t, help, "server-pg", []string{"S3AM_AUDIT_POSTGRES_DSN=" + s.pg.DSN()}, "--audit-postgres")
 	s.sqliteServer = s.newServer(t, help, "server-sqlite", nil, "--audit-sqlite", s.disk.file("audit.db"))
 	s.applyConnection(t)
-	s.kubectl(t, grantYAML("load", loadRoot, subject{"Group", loadGroup}), "apply", "-f", "-")
+	s.env.MustKubectl(t, grantYAML("load", loadRoot, subject{"Group", loadGroup}), "apply", "-f", "-")
 	for _, srv := range []*server{s.pgServer, s.sqliteServer} {
 		waitOK(t, srv.proc, srv.base+"/readyz")
 		poll.Until(t, 60*time.Second, "the load grant on "+srv.writer, func() bool {
@@ -150,23 +131,11 @@ func (s *stack) newServer(t *testing.T, help, name string, env []string, audit .
 	return srv
 }
 
-// kubectl runs kubectl against the control plane and fails the test if it fails.
-func (s *stack) kubectl(t *testing.T, stdin string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := s.env.Kubectl(ctx, stdin, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // applyConnection creates the MinIO connection and waits until the
 // operator has made it Ready.
 func (s *stack) applyConnection(t *testing.T) {
 	t.Helper()
-	s.kubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+	s.env.MustKubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
 kind: S3Connection
 metadata: {name: %s}
 spec:
@@ -190,16 +159,6 @@ kind: PrefixGrant
 metadata: {name: %s, namespace: %s}
 spec: {connection: %s, bucket: %s, prefix: %q, permissions: [read, write, list, delete], subjects: [{kind: %s, name: %q}]}
 `, name, namespace, connection, bucket, prefix, who.kind, who.name)
-}
-
-// grantReady reports whether the grant is Ready for its generation.
-func (s *stack) grantReady(name string) bool {
-	got := &v1alpha1.PrefixGrant{}
-	if s.env.Client.Get(context.Background(), types.NamespacedName{Namespace: namespace, Name: name}, got) != nil {
-		return false
-	}
-	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
-	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
 }
 
 // waitOK waits until url answers 200, failing early if p exits.

@@ -3,7 +3,6 @@
 package replicas_test
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,12 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	minioprovider "github.com/s3am/s3-access-manager/internal/providers/minio"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
@@ -80,10 +74,7 @@ type server struct {
 // existed fails the test with the command that rebuilds it.
 func s3amBinary(t *testing.T) string {
 	t.Helper()
-	path, ok := repo.Tool("S3AM_BIN", "s3am")
-	if !ok {
-		repo.Missing(t, "bin/s3am", "build")
-	}
+	path := repo.S3am(t)
 	help, err := exec.Command(path, "operator", "--help").CombinedOutput()
 	if err != nil || !strings.Contains(string(help), "--leader-elect-lease-duration") {
 		t.Fatalf("%s has no --leader-elect-lease-duration (%v): it is older than the source, run `make build`", path, err)
@@ -106,23 +97,18 @@ func startCluster(t *testing.T) *cluster {
 	c.hooks = startWebhookProxy(t, net.JoinHostPort(c.env.Webhook.LocalServingHost, strconv.Itoa(c.env.Webhook.LocalServingPort)))
 	c.pg = postgresserver.Start(t)
 	c.minio = minioserver.Start(t)
-	c.minio.CreateBucket(t, bucket)
-	c.minio.MC(t, "admin", "user", "add", minioserver.MCAlias, appUser, appSecret)
-	ctx := context.Background()
-	root := c.minio.S3Client(t, nil)
+	seed := map[string]string{}
 	for _, key := range seedObjects {
-		if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("seed " + key)}); err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
+		seed[key] = "seed " + key
 	}
+	c.minio.Seed(t, bucket, seed)
+	c.minio.MC(t, "admin", "user", "add", minioserver.MCAlias, appUser, appSecret)
 	admin, err := minioprovider.New(aws.Config{BaseEndpoint: aws.String(c.minio.Endpoint), Region: c.minio.Region, Credentials: c.minio.RootCredentials()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.admin = admin
-	c.kubectl(t, "", "create", "namespace", namespace)
-	c.kubectl(t, "", "-n", namespace, "create", "secret", "generic", "minio-keys",
-		"--from-literal=accessKeyID="+c.minio.RootAccessKey, "--from-literal=secretAccessKey="+c.minio.RootSecretKey)
+	c.env.CreateKeysSecret(t, namespace, "minio-keys", c.minio.RootAccessKey, c.minio.RootSecretKey)
 	return c
 }
 
@@ -134,16 +120,6 @@ var seedObjects = []string{
 	"partner-a/processed/report.pdf",
 	"partner-b/uploads/existing.pdf",
 	"root.txt",
-}
-
-// kubectl runs kubectl against the control plane and fails the test if it fails.
-func (c *cluster) kubectl(t *testing.T, stdin string, args ...string) string {
-	t.Helper()
-	out, err := c.env.Kubectl(context.Background(), stdin, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // startOperator runs `s3am operator` with short lease timings on free ports
@@ -190,7 +166,7 @@ func waitReady(t *testing.T, p *child, url string) time.Duration {
 // webhooks) and waits until the leader has made it Ready.
 func (c *cluster) applyConnection(t *testing.T) {
 	t.Helper()
-	c.kubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
+	c.env.MustKubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
 kind: S3Connection
 metadata: {name: %s}
 spec:
@@ -217,14 +193,4 @@ kind: PrefixGrant
 metadata: {name: %s, namespace: %s}
 spec: {connection: %s, bucket: %s, prefix: %q, permissions: [%s], subjects: [%s]}
 `, name, namespace, connection, bucket, prefix, strings.Join(perms, ", "), strings.Join(subs, ", "))
-}
-
-// grantReady reports whether the grant is Ready for its current generation.
-func (c *cluster) grantReady(name string) bool {
-	got := &v1alpha1.PrefixGrant{}
-	if c.env.Client.Get(context.Background(), types.NamespacedName{Namespace: namespace, Name: name}, got) != nil {
-		return false
-	}
-	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
-	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
 }

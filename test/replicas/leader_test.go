@@ -146,7 +146,7 @@ func checkOnlyLeaderWrites(t *testing.T, leader *operator, standbys []*operator)
 // MinIO's policy took to include it.
 func (c *cluster) applyGrantTo(t *testing.T, name, prefix string) time.Duration {
 	t.Helper()
-	c.kubectl(t, grantYAML(name, prefix, []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
+	c.env.MustKubectl(t, grantYAML(name, prefix, []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
 	return poll.Until(t, 60*time.Second, "policy includes "+prefix, func() bool { return c.policyHas(prefix) })
 }
 
@@ -169,8 +169,8 @@ func testLeaderElection(t *testing.T, c *cluster, ops []*operator) {
 	survivor := standbys[0]
 	killed := time.Now()
 	leader.Signal(syscall.SIGKILL)
-	c.kubectl(t, grantYAML("frank", "partner-f/", []string{"read"}, subject{"User", carol.user}), "apply", "-f", "-")
-	c.kubectl(t, "", "-n", namespace, "delete", "prefixgrant", "erin")
+	c.env.MustKubectl(t, grantYAML("frank", "partner-f/", []string{"read"}, subject{"User", carol.user}), "apply", "-f", "-")
+	c.env.MustKubectl(t, "", "-n", namespace, "delete", "prefixgrant", "erin")
 	took := race(killed, 30*time.Second, 10*time.Millisecond,
 		func() bool { h := c.leaseHolder(); return h != "" && h != holder },
 		func() bool { return leading(survivor) },

@@ -33,7 +33,7 @@ const propagationLimit = time.Second
 // waits until the leader has made them Ready and both servers show them.
 func applyBaseline(t *testing.T, c *cluster, servers []*server) {
 	t.Helper()
-	c.kubectl(t, strings.Join([]string{
+	c.env.MustKubectl(t, strings.Join([]string{
 		grantYAML("alice", "partner-a/uploads/", []string{"read", "write", "list"}, subject{"User", alice.user}),
 		grantYAML("bob", "partner-a/processed/", []string{"read"}, subject{"User", bob.user}),
 		grantYAML("partner-b-team", "partner-b/", []string{"read", "list"}, subject{"Group", "partner-b-team"}),
@@ -85,13 +85,13 @@ func testGrantPropagation(t *testing.T, c *cluster, servers []*server) {
 		return func() bool { return hasRoot(s.base, carol, "partner-c/inbox/") == want }
 	}
 	for round := range rounds {
-		c.kubectl(t, grantYAML("carol", "partner-c/inbox/", []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
-		took := race(time.Now(), 30*time.Second, 2*time.Millisecond, shows(servers[0], true), shows(servers[1], true), func() bool { return c.grantReady("carol") })
+		c.env.MustKubectl(t, grantYAML("carol", "partner-c/inbox/", []string{"write", "list"}, subject{"User", carol.user}), "apply", "-f", "-")
+		took := race(time.Now(), 30*time.Second, 2*time.Millisecond, shows(servers[0], true), shows(servers[1], true), func() bool { return apiprobe.GrantReady(c.env.Client, namespace, "carol") })
 		t.Logf("round %d: apply -> Ready %s; -> /api/v1/me shows it on %s %s, on %s %s",
 			round+1, took[2], servers[0].name, took[0], servers[1].name, took[1])
 		checkPropagation(t, "apply", servers, took[:2])
 
-		c.kubectl(t, "", "-n", namespace, "delete", "prefixgrant", "carol", "--wait=false")
+		c.env.MustKubectl(t, "", "-n", namespace, "delete", "prefixgrant", "carol", "--wait=false")
 		took = race(time.Now(), 30*time.Second, 2*time.Millisecond, shows(servers[0], false), shows(servers[1], false))
 		t.Logf("round %d: delete -> gone from /api/v1/me on %s %s, on %s %s",
 			round+1, servers[0].name, took[0], servers[1].name, took[1])

@@ -21,9 +21,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
+	"github.com/s3am/s3-access-manager/internal/launch"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
-
-	s3amscheme "github.com/s3am/s3-access-manager/internal/scheme"
 )
 
 // Options choose what the control plane is started with.
@@ -42,9 +41,7 @@ type Env struct {
 	// Webhook is where the API server expects the webhook server, when Options.Webhooks is set.
 	Webhook *envtest.WebhookInstallOptions
 
-	env     *envtest.Environment
-	kubectl string
-	dir     string
+	cp *launch.ControlPlane
 }
 
 // Assets returns the directory of kube-apiserver, etcd and kubectl, and
@@ -95,79 +92,32 @@ func StartShared(opts Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := s3amscheme.New()
-	if err != nil {
-		return nil, err
-	}
-	env := &envtest.Environment{
-		CRDDirectoryPaths:     []string{crds},
-		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: assets,
-		Scheme:                scheme,
-	}
+	o := launch.ControlPlaneOptions{Assets: assets, CRDs: envtest.CRDInstallOptions{Paths: []string{crds}}, Admin: "test-admin"}
 	if opts.Webhooks {
 		hooks, err := repo.Path("config", "webhook")
 		if err != nil {
 			return nil, err
 		}
-		env.WebhookInstallOptions = envtest.WebhookInstallOptions{Paths: []string{hooks}}
+		o.Webhooks = envtest.WebhookInstallOptions{Paths: []string{hooks}}
 	}
-	cfg, err := env.Start()
+	cp, err := launch.StartControlPlane(o)
 	if err != nil {
-		return nil, fmt.Errorf("start control plane: %w", err)
-	}
-	e := &Env{Config: cfg, Scheme: scheme, env: env, kubectl: filepath.Join(assets, "kubectl")}
-	if opts.Webhooks {
-		e.Webhook = &env.WebhookInstallOptions
-	}
-	if err := e.init(); err != nil {
-		_ = env.Stop()
 		return nil, err
+	}
+	e := &Env{Config: cp.Config, Client: cp.Client, Scheme: cp.Scheme, Kubeconfig: cp.Kubeconfig, cp: cp}
+	if opts.Webhooks {
+		e.Webhook = &cp.Env.WebhookInstallOptions
 	}
 	return e, nil
 }
 
-func (e *Env) init() error {
-	c, err := client.New(e.Config, client.Options{Scheme: e.Scheme})
-	if err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
-	e.Client = c
-	admin, err := e.env.AddUser(envtest.User{Name: "test-admin", Groups: []string{"system:masters"}}, nil)
-	if err != nil {
-		return fmt.Errorf("add admin user: %w", err)
-	}
-	kc, err := admin.KubeConfig()
-	if err != nil {
-		return fmt.Errorf("admin kubeconfig: %w", err)
-	}
-	e.dir, err = os.MkdirTemp("", "s3am-controlplane-")
-	if err != nil {
-		return fmt.Errorf("temp dir: %w", err)
-	}
-	e.Kubeconfig = filepath.Join(e.dir, "kubeconfig")
-	if err := os.WriteFile(e.Kubeconfig, kc, 0o600); err != nil {
-		return fmt.Errorf("write kubeconfig: %w", err)
-	}
-	return nil
-}
-
 // Stop stops the control plane and removes its files.
-func (e *Env) Stop() error {
-	err := e.env.Stop()
-	if e.dir != "" {
-		_ = os.RemoveAll(e.dir)
-	}
-	if err != nil {
-		return fmt.Errorf("stop control plane: %w", err)
-	}
-	return nil
-}
+func (e *Env) Stop() error { return e.cp.Stop() }
 
 // Kubectl runs the built kubectl against the control plane, with stdin if
 // non-empty, and returns its combined output.
 func (e *Env) Kubectl(ctx context.Context, stdin string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, e.kubectl, append([]string{"--kubeconfig", e.Kubeconfig}, args...)...)
+	cmd := exec.CommandContext(ctx, e.cp.Kubectl, append([]string{"--kubeconfig", e.Kubeconfig}, args...)...)
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
@@ -178,6 +128,28 @@ func (e *Env) Kubectl(ctx context.Context, stdin string, args ...string) (string
 		return out.String(), fmt.Errorf("kubectl %s: %w: %s", strings.Join(args, " "), err, out.String())
 	}
 	return out.String(), nil
+}
+
+// MustKubectl is Kubectl for a test: it gives kubectl a minute and fails tb
+// if it fails.
+func (e *Env) MustKubectl(tb testing.TB, stdin string, args ...string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := e.Kubectl(ctx, stdin, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// CreateKeysSecret creates namespace and in it the Secret name holding an
+// access key pair under the keys an S3Connection reads by default.
+func (e *Env) CreateKeysSecret(tb testing.TB, namespace, name, accessKeyID, secretAccessKey string) {
+	tb.Helper()
+	e.MustKubectl(tb, "", "create", "namespace", namespace)
+	e.MustKubectl(tb, "", "-n", namespace, "create", "secret", "generic", name,
+		"--from-literal=accessKeyID="+accessKeyID, "--from-literal=secretAccessKey="+secretAccessKey)
 }
 
 // Main is the TestMain of a package that shares one control plane across its

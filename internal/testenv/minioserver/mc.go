@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3am/s3-access-manager/internal/launch"
 	"github.com/s3am/s3-access-manager/internal/redact"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) MC(t testing.TB, args ...string) string {
 	u.User = url.UserPassword(s.RootAccessKey, s.RootSecretKey)
 	full := append([]string{"--config-dir", t.TempDir(), "--no-color", "--disable-pager"}, args...)
 	cmd := exec.Command(bin, full...)
-	cmd.Env = append(environWithout("MINIO_", "AWS_", "MC_"), "MC_HOST_"+MCAlias+"="+u.String())
+	cmd.Env = append(launch.EnvironWithout("MINIO_", "AWS_", "MC_"), "MC_HOST_"+MCAlias+"="+u.String())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

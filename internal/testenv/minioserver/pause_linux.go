@@ -16,16 +16,16 @@ import (
 // Linux only (it reads the threads' states in /proc).
 func (s *Server) Pause(t testing.TB) {
 	t.Helper()
-	s.proc.Signal(syscall.SIGSTOP)
+	s.minio.Process.Signal(syscall.SIGSTOP)
 	s.paused.Store(true)
 	t.Cleanup(s.Resume)
-	waitStopped(t, s.proc.Pid())
+	waitStopped(t, s.minio.Process.Pid())
 }
 
 // Resume continues a paused server; it does nothing otherwise.
 func (s *Server) Resume() {
 	if s.paused.Swap(false) {
-		s.proc.Signal(syscall.SIGCONT)
+		s.minio.Process.Signal(syscall.SIGCONT)
 	}
 }
 

@@ -2,35 +2,22 @@ package minioserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/s3am/s3-access-manager/internal/proc"
-	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
+	"github.com/s3am/s3-access-manager/internal/launch"
 )
 
 // Region is the region the server is configured with and clients sign for.
 const Region = "us-east-1"
 
-// startAttempts bounds retries when another process grabs a port between
-// choosing it and MinIO binding it.
-const startAttempts = 3
-
-// readyTimeout bounds how long a fresh server may take to become ready; a
-// cold start takes about a second, more on a loaded CI machine.
+// readyTimeout bounds how long a live server may take until IAM answers.
 const readyTimeout = 60 * time.Second
 
 // Server is a running MinIO process owned by one test.
@@ -45,8 +32,7 @@ type Server struct {
 	// certificates under it.
 	Dir string
 
-	proc *proc.Process
-	out  *tailbuf.Buffer
+	minio *launch.MinIO
 	// paused is set while Pause holds the server stopped.
 	paused atomic.Bool
 }
@@ -60,96 +46,41 @@ func Start(t testing.TB) *Server {
 	bin := requireBinary(t, EnvMinIO, "minio")
 	s := &Server{
 		Region:        Region,
-		RootAccessKey: "s3am-root-" + randomHex(t, 6),
-		RootSecretKey: randomHex(t, 20),
+		RootAccessKey: "s3am-root-" + launch.RandomHex(6),
+		RootSecretKey: launch.RandomHex(20),
 		Dir:           t.TempDir(),
 	}
-	var lastErr error
-	for range startAttempts {
-		err := s.start(t, bin)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !errors.Is(err, errPortTaken) {
-			break
-		}
-	}
-	t.Fatalf("start minio: %v", lastErr)
-	return nil
-}
-
-// errPortTaken means MinIO exited because a chosen port was no longer free.
-var errPortTaken = errors.New("port taken")
-
-func (s *Server) start(t testing.TB, bin string) error {
-	ports, err := freePorts(2)
+	m, err := launch.StartMinIO(context.Background(), launch.MinIOOptions{
+		Binary:       bin,
+		DataDir:      filepath.Join(s.Dir, "data"),
+		RootUser:     s.RootAccessKey,
+		RootPassword: s.RootSecretKey,
+		Args:         []string{"--anonymous", "--certs-dir", filepath.Join(s.Dir, "certs")},
+		// CI/CD mode shrinks MinIO's buffer pools so the server fits
+		// beside the compiler on a small machine.
+		Env: []string{"MINIO_SITE_REGION=" + Region, "MINIO_CI_CD=on"},
+	})
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
-	data := filepath.Join(s.Dir, "data")
-	certs := filepath.Join(s.Dir, "certs")
-	cmd := exec.Command(bin, "server",
-		"--quiet", "--anonymous",
-		"--address", addr,
-		"--console-address", "127.0.0.1:"+strconv.Itoa(ports[1]),
-		"--certs-dir", certs,
-		data)
-	cmd.Env = append(environWithout("MINIO_", "AWS_", "MC_"),
-		"MINIO_ROOT_USER="+s.RootAccessKey,
-		"MINIO_ROOT_PASSWORD="+s.RootSecretKey,
-		"MINIO_SITE_REGION="+Region,
-		// Offline and quiet: no update checks, no web console, no
-		// telemetry; CI/CD mode also shrinks MinIO's buffer pools so the
-		// server fits beside the compiler on a small machine.
-		"MINIO_UPDATE=off",
-		"MINIO_BROWSER=off",
-		"MINIO_CALLHOME_ENABLE=off",
-		"MINIO_CI_CD=on",
-	)
-	s.out = tailbuf.New(outputLimit, s.RootSecretKey)
-	cmd.Stdout, cmd.Stderr = s.out, s.out
-	// Wait must not hang on a grandchild that inherited the output pipe.
-	cmd.WaitDelay = stopGrace
-	p, err := proc.Start(cmd)
-	if err != nil {
-		return err
-	}
-	s.Endpoint = "http://" + addr
-	s.proc = p
-	if err := s.waitReady(); err != nil {
-		out := s.out.String()
-		p.Stop(syscall.SIGTERM, stopGrace)
-		if strings.Contains(out, "address already in use") {
-			return fmt.Errorf("%w: %v", errPortTaken, err)
-		}
-		return fmt.Errorf("%w; server output:\n%s", err, out)
-	}
+	s.minio, s.Endpoint = m, m.Endpoint
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("minio output (secrets redacted):\n%s", s.out)
+			t.Logf("minio output (secrets redacted):\n%s", m.Output)
 		}
-		p.Stop(syscall.SIGTERM, stopGrace)
+		m.Stop()
 	})
-	return nil
+	if err := s.waitSTS(); err != nil {
+		t.Fatalf("start minio: %v; server output:\n%s", err, m.Output)
+	}
+	return s
 }
 
-// waitReady polls the liveness endpoint until the object layer is up, then
-// until IAM answers an STS call, which is the last subsystem tests need.
-func (s *Server) waitReady() error {
+// waitSTS waits until IAM answers an STS call, the last subsystem tests
+// need to come up after the object layer.
+func (s *Server) waitSTS() error {
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
-	for {
-		if err := s.probeLive(ctx); err == nil {
-			break
-		} else if ctx.Err() != nil {
-			return fmt.Errorf("not live after %v: %w", readyTimeout, err)
-		}
-		if err := s.sleep(ctx, 50*time.Millisecond); err != nil {
-			return err
-		}
-	}
 	for {
 		_, err := s.AssumeRole(ctx, "", 0)
 		if err == nil {
@@ -158,41 +89,9 @@ func (s *Server) waitReady() error {
 		if ctx.Err() != nil {
 			return fmt.Errorf("STS not ready after %v: %w", readyTimeout, err)
 		}
-		if err := s.sleep(ctx, 100*time.Millisecond); err != nil {
+		if err := s.minio.Sleep(ctx, 100*time.Millisecond); err != nil {
 			return err
 		}
-	}
-}
-
-func (s *Server) probeLive(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.Endpoint+"/minio/health/live", nil)
-	if err != nil {
-		return fmt.Errorf("health request: %w", err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("health check: %w", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("health check: %s", resp.Status)
-	}
-	// MinIO answers 200 before its object layer exists and says so here.
-	if st := resp.Header.Get("X-Minio-Server-Status"); st == "offline" {
-		return errors.New("health check: object layer not initialized")
-	}
-	return nil
-}
-
-// sleep waits d, or fails early if the process died or ctx ended.
-func (s *Server) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-time.After(d):
-		return nil
-	case <-s.proc.Exited():
-		return fmt.Errorf("minio exited: %w", s.proc.Err())
-	case <-ctx.Done():
-		return fmt.Errorf("waiting for minio: %w", ctx.Err())
 	}
 }
 
@@ -218,43 +117,4 @@ func requireBinary(t testing.TB, env, name string) string {
 func inCI() bool {
 	v, _ := strconv.ParseBool(os.Getenv("CI"))
 	return v
-}
-
-// freePorts reserves n distinct loopback ports by binding them all at once,
-// then releases them for MinIO to bind.
-func freePorts(n int) ([]int, error) {
-	ports := make([]int, 0, n)
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("reserve port: %w", err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
-// environWithout is the test's environment minus variables with the given
-// prefixes, so a developer's MinIO, AWS or mc settings cannot leak in.
-func environWithout(prefixes ...string) []string {
-	var env []string
-outer:
-	for _, kv := range os.Environ() {
-		for _, p := range prefixes {
-			if strings.HasPrefix(kv, p) {
-				continue outer
-			}
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-func randomHex(t testing.TB, n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatalf("random: %v", err)
-	}
-	return hex.EncodeToString(b)
 }

@@ -6,11 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/launch"
 	"github.com/s3am/s3-access-manager/internal/proc"
-	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
+	"github.com/s3am/s3-access-manager/internal/tailbuf"
 )
 
 // initdbTimeout bounds initdb, which takes a second or two (no fsync).
@@ -65,12 +65,5 @@ func (s *Server) initCluster() error {
 // locale settings, so that neither a developer's PGHOST or PGPASSWORD nor a
 // missing locale changes what initdb and postgres do.
 func serverEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "PG") || strings.HasPrefix(kv, "LC_") || strings.HasPrefix(kv, "LANG") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, "LC_ALL=C")
+	return append(launch.EnvironWithout("PG", "LC_", "LANG"), "LC_ALL=C")
 }

@@ -2,8 +2,6 @@ package postgresserver
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -18,15 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/launch"
 	"github.com/s3am/s3-access-manager/internal/proc"
-	"github.com/s3am/s3-access-manager/internal/testenv/tailbuf"
+	"github.com/s3am/s3-access-manager/internal/tailbuf"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// startAttempts bounds retries when another process grabs the chosen port
-// between choosing it and the server binding it.
-const startAttempts = 3
 
 // readyTimeout bounds how long the server may take to accept connections; a
 // cold start takes well under a second, more on a loaded CI machine or after
@@ -76,7 +71,7 @@ func Start(t testing.TB) *Server {
 		binDir:   binDir,
 		dataDir:  filepath.Join(dir, "data"),
 		sockDir:  filepath.Join(dir, "sock"),
-		password: randomHex(t, 20),
+		password: launch.RandomHex(20),
 		owner:    owner,
 	}
 	s.out = tailbuf.New(outputLimit, s.password)
@@ -95,22 +90,18 @@ func Start(t testing.TB) *Server {
 	if err := s.initCluster(); err != nil {
 		t.Fatalf("start postgres: %v", err)
 	}
-	var lastErr error
-	for range startAttempts {
-		if s.Port, err = freePort(); err != nil {
-			t.Fatalf("start postgres: %v", err)
+	err = launch.RetryPortTaken(func() error {
+		ports, err := launch.FreePorts(1)
+		if err != nil {
+			return err
 		}
-		err := s.start()
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !errors.Is(err, errPortTaken) {
-			break
-		}
+		s.Port = ports[0]
+		return s.start()
+	})
+	if err != nil {
+		t.Fatalf("start postgres: %v", err)
 	}
-	t.Fatalf("start postgres: %v", lastErr)
-	return nil
+	return s
 }
 
 // prepareDirs creates the data and socket directories with the modes
@@ -126,9 +117,6 @@ func (s *Server) prepareDirs() error {
 	}
 	return nil
 }
-
-// errPortTaken means the server exited because its port was no longer free.
-var errPortTaken = errors.New("port taken")
 
 // start runs the postmaster on s.Port and waits until it accepts
 // connections.
@@ -169,7 +157,7 @@ func (s *Server) start() error {
 		stop(p)
 		out := s.out.String()
 		if _, mine, ok := strings.Cut(out, marker); ok && strings.Contains(mine, "Address already in use") {
-			return fmt.Errorf("%w: %v", errPortTaken, err)
+			return fmt.Errorf("%w: %v", launch.ErrPortTaken, err)
 		}
 		return fmt.Errorf("%w; server output:\n%s", err, out)
 	}
@@ -285,23 +273,3 @@ func (s *Server) Restart(t testing.TB) {
 
 // Output is the server's log so far (password redacted).
 func (s *Server) Output() string { return s.out.String() }
-
-// freePort picks a free loopback port by binding it and releasing it for the
-// server to bind.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("reserve port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-func randomHex(t testing.TB, n int) string {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatalf("random: %v", err)
-	}
-	return hex.EncodeToString(b)
-}

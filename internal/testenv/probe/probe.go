@@ -5,12 +5,15 @@ package probe
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -30,14 +33,41 @@ func ConnectionReady(t testing.TB, c client.Client, name string) {
 	})
 }
 
+// GrantReady reports whether PrefixGrant namespace/name is Ready for its
+// current generation.
+func GrantReady(c client.Client, namespace, name string) bool {
+	got := &v1alpha1.PrefixGrant{}
+	if c.Get(context.Background(), types.NamespacedName{Namespace: namespace, Name: name}, got) != nil {
+		return false
+	}
+	cond := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReady)
+	return cond != nil && cond.Status == metav1.ConditionTrue && cond.ObservedGeneration == got.Generation
+}
+
 // Status is the status of a GET of url through hc, 0 if no answer came.
 func Status(hc *http.Client, url string) int {
-	resp, err := hc.Get(url)
+	code, _, _ := Get(hc, url, nil)
+	return code
+}
+
+// Get is a GET of url through hc with header; it returns the answer's status
+// and body, or the error of a request that got no answer (status 0).
+func Get(hc *http.Client, url string, header http.Header) (int, string, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
-		return 0
+		return 0, "", fmt.Errorf("GET %s: %w", url, err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	// A body cut short shows in what the caller checks of it.
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), nil
 }
 
 // HasRoot reports whether body, an answer of GET /api/v1/me, lists prefix

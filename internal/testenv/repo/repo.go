@@ -55,6 +55,23 @@ func Tool(env string, rel ...string) (path string, ok bool) {
 	return path, err == nil
 }
 
+// RequireTool is Tool for a test that cannot run without the tool: when it is
+// missing, the test stops through Missing, naming what and the make target.
+func RequireTool(tb testing.TB, what, target, env string, rel ...string) string {
+	tb.Helper()
+	path, ok := Tool(env, rel...)
+	if !ok {
+		Missing(tb, what, target)
+	}
+	return path
+}
+
+// S3am is bin/s3am (or $S3AM_BIN), for tests that run it as a program.
+func S3am(tb testing.TB) string {
+	tb.Helper()
+	return RequireTool(tb, "bin/s3am", "build", "S3AM_BIN", "s3am")
+}
+
 // Missing stops a test that needs a tool which is not installed. In CI (CI set
 // to "true") that is a failure: CI must run every test. Elsewhere the test is
 // skipped, loudly, naming the make target that installs the tool.

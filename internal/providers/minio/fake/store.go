@@ -6,6 +6,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -34,12 +35,7 @@ func NewPolicyStore(users ...string) *PolicyStore {
 func (s *PolicyStore) Policies() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var names []string
-	for n := range s.policies {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(s.policies))
 }
 
 // Put creates or replaces a canned policy.
@@ -73,9 +69,9 @@ func (s *PolicyStore) Delete(_ context.Context, name string) error {
 func (s *PolicyStore) Attach(_ context.Context, user string, names ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	have, ok := s.attached[user]
-	if !ok {
-		return fmt.Errorf("attach to %s: %w", user, minio.ErrNoSuchUser)
+	have, err := s.attachedTo("attach to", user)
+	if err != nil {
+		return err
 	}
 	for _, n := range names {
 		if _, ok := s.policies[n]; !ok {
@@ -93,9 +89,9 @@ func (s *PolicyStore) Attach(_ context.Context, user string, names ...string) er
 func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	have, ok := s.attached[user]
-	if !ok {
-		return fmt.Errorf("detach from %s: %w", user, minio.ErrNoSuchUser)
+	have, err := s.attachedTo("detach from", user)
+	if err != nil {
+		return err
 	}
 	s.attached[user] = slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) })
 	return nil
@@ -105,9 +101,17 @@ func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) er
 func (s *PolicyStore) Attached(_ context.Context, user string) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	have, err := s.attachedTo("policies of", user)
+	return slices.Clone(have), err
+}
+
+// attachedTo returns the policies attached to user, or, for a user the
+// store does not know, an error matching minio.ErrNoSuchUser that begins
+// with what. The caller holds the lock.
+func (s *PolicyStore) attachedTo(what, user string) ([]string, error) {
 	have, ok := s.attached[user]
 	if !ok {
-		return nil, fmt.Errorf("policies of %s: %w", user, minio.ErrNoSuchUser)
+		return nil, fmt.Errorf("%s %s: %w", what, user, minio.ErrNoSuchUser)
 	}
-	return slices.Clone(have), nil
+	return have, nil
 }

@@ -1,4 +1,4 @@
-// Package tailbuf keeps the end of a test server's output, with its secret
+// Package tailbuf keeps the end of a child server's output, with its secret
 // (and whatever else internal/redact recognizes) redacted, for failure
 // messages.
 package tailbuf
