@@ -52,7 +52,7 @@ const shardsPerGroup = 32
 func (s *snapshot) shard(kind int, h uint64) *subjectShard {
 	i := h & (subjectShards - 1)
 	if g := s.subjects[kind][i/shardsPerGroup]; g != nil {
-		if sh := &g[i%shardsPerGroup]; sh.table != nil {
+		if sh := &g[i%shardsPerGroup]; len(sh.arena) != 0 {
 			return sh
 		}
 	}

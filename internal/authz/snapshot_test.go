@@ -245,3 +245,48 @@ func TestManyNamesInOneBucket(t *testing.T) {
 		t.Fatalf("%d names after deleting half, want %d", names, n/2)
 	}
 }
+
+// TestWideSubjectShard fills one shard past what four-byte slots address:
+// its table must switch to eight-byte slots and still find every block, and
+// the blocks must match like their prefix sets.
+func TestWideSubjectShard(t *testing.T) {
+	var subjects []shardSubject
+	deep := strings.Repeat("folder/", 14)
+	for i := range 1500 {
+		name := fmt.Sprintf("subject-%d", i)
+		var records []*record
+		for j := range linearMax {
+			records = append(records, &record{namespace: "ns", name: fmt.Sprintf("%s-g%d", name, j), id: fmt.Sprintf("ns/%s-g%d", name, j),
+				prefix: fmt.Sprintf("p%d/%s", j, deep), permissions: grant.Permissions(1 + (i+j)%15)})
+		}
+		h := uint64(i) * 0x9e3779b97f4a7c15
+		if i%5 == 0 {
+			h = 7 // colliding hashes too
+		}
+		subjects = append(subjects, shardSubject{hash: h, name: name, locs: []shardLoc{{id: 1, set: newPrefixSet(name, records)}}})
+	}
+	sh := newSubjectShard(subjects)
+	if sh.wide == nil || sh.table != nil || len(sh.arena) <= maxNarrowOff {
+		t.Fatalf("arena of %d bytes: wide %v", len(sh.arena), sh.wide != nil)
+	}
+	for _, subj := range subjects {
+		if _, ok := sh.find(subj.hash, subj.name, 2); ok {
+			t.Fatalf("%s: location 2 found", subj.name)
+		}
+		l := subj.locs[0]
+		b, ok := sh.find(subj.hash, subj.name, l.id)
+		if !ok || sh.blockName(b) != subj.name || sh.set(b) != l.set {
+			t.Fatalf("find(%s) = %d, %v", subj.name, b, ok)
+		}
+		for _, key := range []string{"p0/" + deep + "x", "p3/" + deep + "y/z", "p3/folder/x", "q/x"} {
+			for _, perm := range grant.AllPermissions {
+				var want, got match
+				want.consider(l.set, key, perm)
+				got.considerBlock(sh, b, key, perm)
+				if !sameMatch(got, want) {
+					t.Fatalf("%s %s %v: encoded %+v, set %+v", subj.name, key, perm, got, want)
+				}
+			}
+		}
+	}
+}

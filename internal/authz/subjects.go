@@ -48,10 +48,16 @@ const (
 // for listings and Roots.
 type subjectShard struct {
 	// table maps a slot hash of (name, location) to its block: tag (the
-	// hash's high 32 bits) << 32 | (offset + 1); 0 is an empty slot. Its
-	// length is a power of two and it is at most half full, so every probe
-	// sequence reaches an empty slot.
-	table []uint64
+	// hash's high 16 bits) << 16 | (offset / blockAlign + 1); 0 is an empty
+	// slot. Its length is a power of two and it is at most half full, so
+	// every probe sequence reaches an empty slot. Four-byte slots keep the
+	// tables of 100k grants under 1 MB, within a core's L2 cache, so that
+	// of a lookup's two dependent loads only the block's is likely to go
+	// further.
+	table []uint32
+	// wide replaces table in a shard whose arena is too large for its
+	// offsets: tag (the hash's high 32 bits) << 32 | (offset + 1).
+	wide  []uint64
 	arena string
 	sets  []*prefixSet
 	recs  []*record
@@ -66,7 +72,35 @@ const (
 	// spilled is the name length of a spilled block.
 	spilled  = 0xffff
 	maxBlock = 0xffff
+	// blockAlign aligns blocks so that narrow slots address 512 KiB.
+	blockAlign   = 8
+	maxNarrowOff = (0xffff - 1) * blockAlign
 )
+
+// slots returns the number of slots of sh's table.
+func (sh *subjectShard) slots() int {
+	if sh.wide != nil {
+		return len(sh.wide)
+	}
+	return len(sh.table)
+}
+
+// slot returns the value of slot i.
+func (sh *subjectShard) slot(i uint64) uint64 {
+	if sh.wide != nil {
+		return sh.wide[i]
+	}
+	return uint64(sh.table[i])
+}
+
+// blockOf returns the block of a non-empty slot value v, and whether its
+// tag is that of the slot hash x.
+func (sh *subjectShard) blockOf(v, x uint64) (uint32, bool) {
+	if sh.wide != nil {
+		return uint32(v) - 1, v>>32 == x>>32
+	}
+	return (uint32(v&0xffff) - 1) * blockAlign, v>>16 == x>>48
+}
 
 // slotHash mixes a name's hash with a location id.
 func slotHash(h uint64, loc uint32) uint64 {
@@ -108,15 +142,17 @@ type probe struct {
 func (pr *probe) start(sh *subjectShard, h uint64, name string, loc uint32) {
 	x := slotHash(h, loc)
 	pr.sh, pr.name, pr.x = sh, name, x
-	pr.v = sh.table[x&uint64(len(sh.table)-1)]
+	pr.v = sh.slot(x & uint64(sh.slots()-1))
 	pr.word = 0
 }
 
 // prefetch reads the first word of the block the first slot names, if its
 // tag matches, so that the block is on its way while other probes run.
 func (pr *probe) prefetch() {
-	if pr.v != 0 && pr.v>>32 == pr.x>>32 {
-		pr.word = pr.sh.u32(uint32(pr.v) - 1)
+	if pr.v != 0 {
+		if b, ok := pr.sh.blockOf(pr.v, pr.x); ok {
+			pr.word = pr.sh.u32(b)
+		}
 	}
 }
 
@@ -134,23 +170,22 @@ func (sh *subjectShard) find(h uint64, name string, loc uint32) (uint32, bool) {
 // resolve finishes the probe: it returns the block of the probe's name in
 // location loc.
 func (sh *subjectShard) resolve(pr *probe, loc uint32) (uint32, bool) {
-	mask := uint64(len(sh.table) - 1)
-	tag := pr.x >> 32
+	mask := uint64(sh.slots() - 1)
 	i, v := pr.x&mask, pr.v
 	if v == 0 {
 		return 0, false
 	}
 	// The first slot's block word was read ahead.
-	if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, pr.word, pr.name, loc) {
+	if b, ok := sh.blockOf(v, pr.x); ok && sh.holds(b, pr.word, pr.name, loc) {
 		return b, true
 	}
 	for {
 		i = (i + 1) & mask
-		v = sh.table[i]
+		v = sh.slot(i)
 		if v == 0 {
 			return 0, false
 		}
-		if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, sh.u32(b), pr.name, loc) {
+		if b, ok := sh.blockOf(v, pr.x); ok && sh.holds(b, sh.u32(b), pr.name, loc) {
 			return b, true
 		}
 	}
@@ -212,7 +247,7 @@ func newSubjectShard(subjects []shardSubject) *subjectShard {
 	size, blockCount, setCount := 0, 0, 0
 	for _, s := range subjects {
 		for _, l := range s.locs {
-			size += blockSize(s.name, l.set)
+			size += blockSize(s.name, l.set) + blockAlign - 1
 			blockCount++
 			for i := range l.set.roots {
 				setCount += len(l.set.roots[i].grants)
@@ -242,14 +277,25 @@ func newSubjectShard(subjects []shardSubject) *subjectShard {
 	for slots < 2*len(blocks) {
 		slots *= 2
 	}
-	sh.table = make([]uint64, slots)
 	mask := uint64(slots - 1)
+	if len(sh.arena) > maxNarrowOff {
+		sh.wide = make([]uint64, slots)
+		for _, p := range blocks {
+			j := p.x & mask
+			for sh.wide[j] != 0 {
+				j = (j + 1) & mask
+			}
+			sh.wide[j] = p.x>>32<<32 | uint64(p.off+1)
+		}
+		return sh
+	}
+	sh.table = make([]uint32, slots)
 	for _, p := range blocks {
 		j := p.x & mask
 		for sh.table[j] != 0 {
 			j = (j + 1) & mask
 		}
-		sh.table[j] = p.x>>32<<32 | uint64(p.off+1)
+		sh.table[j] = uint32(p.x>>48)<<16 | (p.off/blockAlign + 1)
 	}
 	return sh
 }
@@ -296,6 +342,7 @@ func blockSize(name string, ps *prefixSet) int {
 // block writes the block of the named subject in l and returns its offset.
 func (b *shardBuilder) block(name string, l shardLoc) uint32 {
 	size := blockSize(name, l.set)
+	b.grow(-len(b.buf) & (blockAlign - 1))
 	start := b.grow(blockHeader)
 	b.put(start+4, l.id)
 	b.put(start+8, uint32(len(b.sh.sets)))
