@@ -3,6 +3,7 @@ package authz_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -352,4 +353,42 @@ func BenchmarkSnapshotAfterOneChange(b *testing.B) {
 		}
 		cpu.report(b)
 	})
+}
+
+// BenchmarkMemoryLatency is the floor under BenchmarkDecide on the machine
+// it runs on: loads at random over a footprint, each depending on the one
+// before, so none overlaps the next. At 100k grants the index's hot part
+// (tables and blocks) is about 8 MiB. "chain" is one load per op; "decide"
+// is what a Decide of a principal of four names needs at best: two rounds
+// (table slot, then block) of four independent loads.
+func BenchmarkMemoryLatency(b *testing.B) {
+	for _, mib := range []int{1, 8, 32} {
+		const line = 64 / 4 // uint32s per cache line: one load per line
+		n := mib << 20 / 64
+		next := make([]uint32, n*line)
+		perm := rand.New(rand.NewPCG(1, 2)).Perm(n)
+		for i := range n {
+			next[perm[i]*line] = uint32(perm[(i+1)%n])
+		}
+		b.Run(fmt.Sprintf("MiB=%d/chain", mib), func(b *testing.B) {
+			p := uint32(perm[0])
+			cpu := startCPU()
+			for b.Loop() {
+				p = next[p*line]
+			}
+			cpu.report(b)
+			runtime.KeepAlive(p)
+		})
+		b.Run(fmt.Sprintf("MiB=%d/decide", mib), func(b *testing.B) {
+			p := [4]uint32{uint32(perm[0]), uint32(perm[n/4]), uint32(perm[n/2]), uint32(perm[3*n/4])}
+			cpu := startCPU()
+			for b.Loop() {
+				for range 2 {
+					p[0], p[1], p[2], p[3] = next[p[0]*line], next[p[1]*line], next[p[2]*line], next[p[3]*line]
+				}
+			}
+			cpu.report(b)
+			runtime.KeepAlive(p)
+		})
+	}
 }

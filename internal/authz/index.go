@@ -1,7 +1,9 @@
 package authz
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -257,8 +259,19 @@ func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot
 		}
 		shards[ix.shardOf(mk.subject)] = struct{}{}
 	}
+	// Every shard's subjects first, so that one slab holds them all.
+	keys := make([]shardKey, 0, len(shards))
 	for sk := range shards {
-		e.setShard(sk, ix.buildShard(sk))
+		keys = append(keys, sk)
+	}
+	slices.SortFunc(keys, func(a, b shardKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.shard, b.shard)) })
+	subjects := make([][]shardSubject, len(keys))
+	for i, sk := range keys {
+		subjects[i] = ix.shardSubjects(sk)
+	}
+	sl := newSlab(subjects)
+	for i, sk := range keys {
+		e.setShard(sk, layoutShard(subjects[i], sl))
 	}
 	next := e.finish()
 	next.locs = ix.locs
@@ -271,8 +284,9 @@ func (ix *Index) shardOf(s grant.Subject) shardKey {
 	return shardKey{kindIndex(s.Kind), nameHash(ix.seed, s.Name) & (subjectShards - 1)}
 }
 
-// buildShard lays out the shard sk from the writer's tables.
-func (ix *Index) buildShard(sk shardKey) *subjectShard {
+// shardSubjects returns the subjects of the shard sk from the writer's
+// tables.
+func (ix *Index) shardSubjects(sk shardKey) []shardSubject {
 	names := sortedNames(ix.shardNames[sk])
 	subjects := make([]shardSubject, 0, len(names))
 	for _, name := range names {
@@ -287,7 +301,7 @@ func (ix *Index) buildShard(sk shardKey) *subjectShard {
 		}
 		subjects = append(subjects, ss)
 	}
-	return newSubjectShard(subjects)
+	return subjects
 }
 
 // removeRecord removes r from rs, which holds it once, without keeping order.
