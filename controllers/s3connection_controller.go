@@ -9,6 +9,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/events"
@@ -16,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -170,13 +173,72 @@ func (r *S3ConnectionReconciler) patchStatus(ctx context.Context, base, conn *v1
 // the policy ConfigMaps they own.
 func (r *S3ConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.S3Connection{}).
-		Owns(&corev1.ConfigMap{}).
+		// The reconciler's own status patches must not queue it again: at a
+		// cold start each regeneration would start the next at once.
+		For(&v1alpha1.S3Connection{}, builder.WithPredicates(notStatusOnly)).
+		// Its own ConfigMap patch, too, waits out grantPolicyDelay, so a
+		// burst of grant changes is one regeneration a second, not a loop.
+		Watches(&corev1.ConfigMap{}, enqueueAfter(grantPolicyDelay, r.ownerOfPolicy)).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionSecret)),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionConfigMap))).
-		Watches(&v1alpha1.PrefixGrant{}, enqueueAfter(grantPolicyDelay, r.connectionOfGrant)).
+		Watches(&v1alpha1.PrefixGrant{}, enqueueAfter(grantPolicyDelay, r.connectionOfGrant),
+			builder.WithPredicates(grantPolicyInputChanged)).
 		Complete(r)
+}
+
+// notStatusOnly passes every event but an update that changed only the
+// status: metadata (finalizers, deletion, the default annotation) and the
+// spec (the generation) count.
+var notStatusOnly = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, n := e.ObjectOld, e.ObjectNew
+		if o == nil || n == nil {
+			return true
+		}
+		return o.GetGeneration() != n.GetGeneration() ||
+			!o.GetDeletionTimestamp().Equal(n.GetDeletionTimestamp()) ||
+			!equality.Semantic.DeepEqual(o.GetFinalizers(), n.GetFinalizers()) ||
+			!equality.Semantic.DeepEqual(o.GetAnnotations(), n.GetAnnotations()) ||
+			!equality.Semantic.DeepEqual(o.GetLabels(), n.GetLabels()) ||
+			!equality.Semantic.DeepEqual(o.GetOwnerReferences(), n.GetOwnerReferences())
+	},
+}
+
+// grantPolicyInputChanged passes the grant updates that can change a
+// connection's policy: the spec (the generation), being deleted, and the
+// Ready condition's status or generation. A status message or ExpiringSoon
+// leaves the policy as it was.
+var grantPolicyInputChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		o, okOld := e.ObjectOld.(*v1alpha1.PrefixGrant)
+		n, okNew := e.ObjectNew.(*v1alpha1.PrefixGrant)
+		if !okOld || !okNew {
+			return true
+		}
+		return o.Generation != n.Generation || !o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
+			readyState(o) != readyState(n)
+	},
+}
+
+// readyState is what the policy reads of a grant's Ready condition.
+func readyState(pg *v1alpha1.PrefixGrant) metav1.Condition {
+	if c := meta.FindStatusCondition(pg.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		return metav1.Condition{Status: c.Status, ObservedGeneration: c.ObservedGeneration}
+	}
+	return metav1.Condition{}
+}
+
+// ownerOfPolicy maps a policy ConfigMap to the connection that owns it.
+func (r *S3ConnectionReconciler) ownerOfPolicy(_ context.Context, o client.Object) []reconcile.Request {
+	if o.GetNamespace() != r.OperatorNamespace {
+		return nil
+	}
+	ref := metav1.GetControllerOf(o)
+	if ref == nil || ref.Kind != "S3Connection" || ref.APIVersion != v1alpha1.GroupVersion.String() {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: ref.Name}}}
 }
 
 func (r *S3ConnectionReconciler) connectionsReading(index string) handler.MapFunc {

@@ -148,7 +148,9 @@ func (r *S3ConnectionReconciler) readyGrants(ctx context.Context, conn *v1alpha1
 	var pgs []v1alpha1.PrefixGrant
 	for _, n := range names {
 		list := &v1alpha1.PrefixGrantList{}
-		if err := r.List(ctx, list, client.MatchingFields{indexGrantConnection: n}); err != nil {
+		// The grants are only read, to build plain grants: copying all of
+		// them from the cache at every regeneration cost more than the policy.
+		if err := r.List(ctx, list, client.MatchingFields{indexGrantConnection: n}, client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("list grants of %s: %w", conn.Name, err)
 		}
 		pgs = append(pgs, list.Items...)

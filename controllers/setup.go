@@ -58,6 +58,9 @@ type Options struct {
 	// ExpiringSoon: zero means grantstatus.DefaultExpiryWarning (14 days),
 	// a negative value turns the warning off.
 	ExpiryWarning time.Duration
+	// MaxConcurrentReconciles is how many PrefixGrants are reconciled at
+	// once; zero takes DefaultMaxConcurrentReconciles.
+	MaxConcurrentReconciles int
 }
 
 // Setup registers the field indexes and the reconcilers. They run only
@@ -68,7 +71,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	rec := mgr.GetEventRecorder("s3am-operator")
 	if err := (&PrefixGrantReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace,
-		ExpiryWarning: expiryWarning(opts.ExpiryWarning)}).SetupWithManager(mgr); err != nil {
+		ExpiryWarning: expiryWarning(opts.ExpiryWarning), MaxConcurrentReconciles: opts.MaxConcurrentReconciles}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("prefixgrant controller: %w", err)
 	}
 	if err := (&S3ConnectionReconciler{Client: mgr.GetClient(), Recorder: rec, OperatorNamespace: opts.OperatorNamespace}).SetupWithManager(mgr); err != nil {

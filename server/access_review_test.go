@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,11 +12,8 @@ import (
 	"github.com/s3am/s3-access-manager/internal/accessreview"
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/audit/sqlite"
-	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
-	"github.com/s3am/s3-access-manager/internal/objects"
 	"github.com/s3am/s3-access-manager/server"
-	"github.com/s3am/s3-access-manager/server/auth"
 )
 
 var (
@@ -39,47 +33,12 @@ func reviewEntries() []accessreview.Entry {
 	}
 }
 
-// reviewStack is the server behind a trusted proxy with the SQLite audit
-// store, reviewing source's grants.
-func reviewStack(t *testing.T, source server.AccessReviewSource) (string, *sqlite.Store) {
+// eventsOf returns the audit events of the request that got resp, among
+// those f (with its Limit set here) selects.
+func eventsOf(t *testing.T, store *sqlite.Store, resp *http.Response, f audit.Filter) []audit.Event {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec, err := audit.NewRecorder(audit.Options{Writer: "review-test", JSON: io.Discard, Store: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy, err := auth.NewProxy(auth.ProxyConfig{TrustedCIDRs: []string{"127.0.0.1/32", "::1/128"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := server.New(server.Options{
-		Index:   authz.New(),
-		Objects: func(context.Context, string) (*objects.Service, error) { return nil, io.ErrUnexpectedEOF },
-		Auth:    auth.Chain{proxy}, Audit: rec, AuditStore: store, AdminGroup: proxyAdminGroup, AccessReview: source,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(e)
-	t.Cleanup(func() {
-		hs.Close()
-		if err := rec.Close(context.Background()); err != nil {
-			t.Error(err)
-		}
-		_ = store.Close()
-	})
-	return hs.URL, store
-}
-
-// eventsOf returns the audit events of the request that got resp.
-func eventsOf(t *testing.T, store *sqlite.Store, resp *http.Response) []audit.Event {
-	t.Helper()
-	page, err := store.Query(context.Background(), audit.Filter{Limit: audit.MaxPageSize})
+	f.Limit = audit.MaxPageSize
+	page, err := store.Query(context.Background(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,11 +52,11 @@ func eventsOf(t *testing.T, store *sqlite.Store, resp *http.Response) []audit.Ev
 }
 
 func TestAccessReviewAPI(t *testing.T) {
-	base, store := reviewStack(t, func(context.Context) ([]accessreview.Entry, error) { return reviewEntries(), nil })
+	base, store := proxyStack(t, func(context.Context) ([]accessreview.Entry, error) { return reviewEntries(), nil })
 	get := func(query string, h map[string]string) (*http.Response, string, audit.Event) {
 		t.Helper()
-		resp, body := proxyRequest(t, base+"/api/v1/access/grants"+query, h)
-		evs := eventsOf(t, store, resp)
+		resp, body := getWithHeaders(t, base+"/api/v1/access/grants"+query, h)
+		evs := eventsOf(t, store, resp, audit.Filter{})
 		if len(evs) != 1 {
 			t.Fatalf("%s: %d audit events, want exactly 1", query, len(evs))
 		}
@@ -141,7 +100,7 @@ func TestAccessReviewAPI(t *testing.T) {
 // TestAccessReviewHostileInputs: every refused query gets a 400 that says
 // what was wrong, and exactly one audit event, blocked.
 func TestAccessReviewHostileInputs(t *testing.T) {
-	base, store := reviewStack(t, func(context.Context) ([]accessreview.Entry, error) { return reviewEntries(), nil })
+	base, store := proxyStack(t, func(context.Context) ([]accessreview.Entry, error) { return reviewEntries(), nil })
 	for _, c := range []struct{ name, query, says string }{
 		{"traversal", "bucket=partner-data&prefix=partner-a/uploads/../../partner-b/", "relative paths"},
 		{"encoded traversal", "bucket=partner-data&prefix=" + url.QueryEscape("partner-a/%2e%2e/"), "percent-encoded"},
@@ -163,12 +122,12 @@ func TestAccessReviewHostileInputs(t *testing.T) {
 		{"format", "format=xlsx", "json, csv or jsonl"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resp, body := proxyRequest(t, base+"/api/v1/access/grants?"+c.query, reviewAdmin)
+			resp, body := getWithHeaders(t, base+"/api/v1/access/grants?"+c.query, reviewAdmin)
 			var eb server.ErrorBody
 			if resp.StatusCode != http.StatusBadRequest || json.Unmarshal([]byte(body), &eb) != nil || !strings.Contains(eb.Error, c.says) {
 				t.Errorf("%d %s; want 400 saying %q", resp.StatusCode, body, c.says)
 			}
-			evs := eventsOf(t, store, resp)
+			evs := eventsOf(t, store, resp, audit.Filter{})
 			if len(evs) != 1 || evs[0].Decision != audit.DecisionBlocked || evs[0].Action != server.ActionAccessReview || evs[0].Error == "" {
 				t.Errorf("audit events %+v, want exactly one, blocked", evs)
 			}
@@ -177,18 +136,18 @@ func TestAccessReviewHostileInputs(t *testing.T) {
 }
 
 func TestAccessReviewUnavailable(t *testing.T) {
-	base, store := reviewStack(t, func(context.Context) ([]accessreview.Entry, error) { return nil, errors.New("cache not synced") })
-	resp, body := proxyRequest(t, base+"/api/v1/access/grants", reviewAdmin)
+	base, store := proxyStack(t, func(context.Context) ([]accessreview.Entry, error) { return nil, errors.New("cache not synced") })
+	resp, body := getWithHeaders(t, base+"/api/v1/access/grants", reviewAdmin)
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, server.ReasonGrantsUnavailable) || strings.Contains(body, "cache") {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
-	if evs := eventsOf(t, store, resp); len(evs) != 1 || evs[0].Outcome != audit.OutcomeFailure {
+	if evs := eventsOf(t, store, resp, audit.Filter{}); len(evs) != 1 || evs[0].Outcome != audit.OutcomeFailure {
 		t.Errorf("events %+v", evs)
 	}
 
-	base, store = reviewStack(t, nil)
-	resp, _ = proxyRequest(t, base+"/api/v1/access/grants", reviewAdmin)
-	if resp.StatusCode != http.StatusNotFound || len(eventsOf(t, store, resp)) != 1 {
+	base, store = proxyStack(t, nil)
+	resp, _ = getWithHeaders(t, base+"/api/v1/access/grants", reviewAdmin)
+	if resp.StatusCode != http.StatusNotFound || len(eventsOf(t, store, resp, audit.Filter{})) != 1 {
 		t.Errorf("without a source: %d", resp.StatusCode)
 	}
 }

@@ -76,7 +76,7 @@ func (a *attempt) on(connection, bucket, key string) {
 // the caller must answer 503 and hand out nothing: the error it returns.
 func (a *attempt) record(d audit.Decision, o audit.Outcome) error {
 	a.ev.Decision, a.ev.Outcome = d, o
-	a.s.metrics.decisions.WithLabelValues(a.ev.Action, string(d), a.ev.Reason).Inc()
+	a.s.metrics.decision(decisionLabels{a.ev.Action, string(d), a.ev.Reason}).Inc()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.ctx()), recordTimeout)
 	defer cancel()
 	if err := a.s.opts.Audit.Record(ctx, a.ev); err != nil {

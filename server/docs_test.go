@@ -13,23 +13,33 @@ import (
 	"github.com/s3am/s3-access-manager/server"
 )
 
+// get GETs rawURL as the test user "reader".
 func get(t *testing.T, rawURL string) (*http.Response, []byte) {
+	t.Helper()
+	resp, body := getWithHeaders(t, rawURL, map[string]string{"X-Test-User": "reader"})
+	return resp, []byte(body)
+}
+
+// getWithHeaders GETs rawURL with the headers h and reads the whole body.
+func getWithHeaders(t *testing.T, rawURL string, h map[string]string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, rawURL, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("X-Test-User", "reader")
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp, body
+	return resp, string(b)
 }
 
 var (

@@ -2,6 +2,8 @@ package server
 
 import (
 	"fmt"
+	"strconv"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -12,6 +14,51 @@ type metrics struct {
 	latency   *prometheus.HistogramVec
 	decisions *prometheus.CounterVec
 	presigns  *prometheus.CounterVec
+
+	// The children every request updates, found by one map read instead
+	// of the vectors' label hashing and checks (children are never
+	// deleted, and label values are bounded sets, so neither are these
+	// caches).
+	answered                sync.Map // answerLabels -> answerChildren
+	decided                 sync.Map // decisionLabels -> prometheus.Counter
+	presignPut, presignPost prometheus.Counter
+}
+
+// answerLabels are the labels of one request's counter and histogram.
+type answerLabels struct {
+	method, route string
+	status        int
+}
+
+type answerChildren struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// answer returns the request counter and latency histogram of l.
+func (m *metrics) answer(l answerLabels) answerChildren {
+	if v, ok := m.answered.Load(l); ok {
+		return v.(answerChildren)
+	}
+	c := answerChildren{
+		count:   m.requests.WithLabelValues(l.method, l.route, strconv.Itoa(l.status)),
+		latency: m.latency.WithLabelValues(l.method, l.route),
+	}
+	m.answered.Store(l, c)
+	return c
+}
+
+// decisionLabels are the labels of one audited attempt's counter.
+type decisionLabels struct{ action, decision, reason string }
+
+// decision returns the decision counter of l.
+func (m *metrics) decision(l decisionLabels) prometheus.Counter {
+	if v, ok := m.decided.Load(l); ok {
+		return v.(prometheus.Counter)
+	}
+	c := m.decisions.WithLabelValues(l.action, l.decision, l.reason)
+	m.decided.Store(l, c)
+	return c
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -30,6 +77,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			return nil, fmt.Errorf("server metrics (one server per registry): %w", err)
 		}
 	}
+	m.presignPut, m.presignPost = m.presigns.WithLabelValues("put"), m.presigns.WithLabelValues("post")
 	return m, nil
 }
 

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
@@ -48,15 +50,21 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		method := methodLabel(c.Request().Method)
 		status := c.Response().Status
 		elapsed := time.Since(start)
-		s.metrics.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-		s.metrics.latency.WithLabelValues(method, route).Observe(elapsed.Seconds())
+		children := s.metrics.answer(answerLabels{method, route, status})
+		children.count.Inc()
+		children.latency.Observe(elapsed.Seconds())
+		r := c.Request()
+		if !s.log.Enabled(context.Background(), slog.LevelInfo) {
+			return nil
+		}
 		user := ""
-		if id, ok := auth.FromContext(c.Request().Context()); ok {
+		if id, ok := auth.FromContext(r.Context()); ok {
 			user = id.User
 		}
-		s.log.Info("request", "method", method, "route", route, "status", status,
-			"duration", elapsed, "requestId", c.Get(requestIDKey), "user", bounded(user),
-			"userAgent", bounded(c.Request().UserAgent()))
+		// LogAttrs writes what Info would, without boxing each value.
+		s.log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("method", method), slog.String("route", route),
+			slog.Int("status", status), slog.Duration("duration", elapsed), slog.Any("requestId", c.Get(requestIDKey)),
+			slog.String("user", bounded(user)), slog.String("userAgent", bounded(r.UserAgent())))
 		return nil
 	}
 }

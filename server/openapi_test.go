@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"reflect"
@@ -138,28 +139,17 @@ func (d *apiDoc) operations(t *testing.T) map[string]apiOperation {
 	return ops
 }
 
-func (d *apiDoc) response(t *testing.T, where string, r apiResponse) apiResponse {
+// resolved returns v, or, when ref is set, what ref names in d.
+func resolved[T any](t *testing.T, d *apiDoc, where, ref string, v T) T {
 	t.Helper()
-	if r.Ref != "" {
-		var out apiResponse
-		if err := d.resolve(r.Ref, &out); err != nil {
-			t.Fatalf("%s: %v", where, err)
-		}
-		return out
+	if ref == "" {
+		return v
 	}
-	return r
-}
-
-func (d *apiDoc) parameter(t *testing.T, where string, p apiParameter) apiParameter {
-	t.Helper()
-	if p.Ref != "" {
-		var out apiParameter
-		if err := d.resolve(p.Ref, &out); err != nil {
-			t.Fatalf("%s: %v", where, err)
-		}
-		return out
+	var out T
+	if err := d.resolve(ref, &out); err != nil {
+		t.Fatalf("%s: %v", where, err)
 	}
-	return p
+	return out
 }
 
 // newTestServer builds the real application with the smallest real
@@ -281,7 +271,7 @@ func TestOpenAPIStructure(t *testing.T) {
 			if _, err := strconv.Atoi(status); err != nil {
 				t.Errorf("%s: status is not a number", where)
 			}
-			r = d.response(t, where, r)
+			r = resolved(t, d, where, r.Ref, r)
 			if r.Description == "" {
 				t.Errorf("%s: no description", where)
 			}
@@ -292,7 +282,7 @@ func TestOpenAPIStructure(t *testing.T) {
 			}
 		}
 		for _, p := range op.Parameters {
-			p = d.parameter(t, key, p)
+			p = resolved(t, d, key, p.Ref, p)
 			if p.Name == "" || p.In == "" || p.Schema == nil {
 				t.Errorf("%s: parameter %+v needs a name, a location and a schema", key, p)
 			}
@@ -413,18 +403,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			s := op.RequestBody.Content[echo.MIMEApplicationJSON].Schema
 			d.matchType(t, key+" request", reflect.TypeOf(contract.request), s, true, map[string]bool{})
 		}
-		var documented []string
-		for status := range op.Responses {
-			if strings.HasPrefix(status, "2") {
-				documented = append(documented, status)
-			}
-		}
-		var want []string
-		for status := range contract.responses {
-			want = append(want, status)
-		}
-		sort.Strings(documented)
-		sort.Strings(want)
+		documented := slices.DeleteFunc(slices.Sorted(maps.Keys(op.Responses)), func(status string) bool { return !strings.HasPrefix(status, "2") })
+		want := slices.Sorted(maps.Keys(contract.responses))
 		if !slices.Equal(documented, want) {
 			t.Errorf("%s: documented success statuses %v, the handler answers %v", key, documented, want)
 		}
@@ -433,7 +413,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			if !ok {
 				continue
 			}
-			r = d.response(t, key+" "+status, r)
+			r = resolved(t, d, key+" "+status, r.Ref, r)
 			s := r.Content[echo.MIMEApplicationJSON].Schema
 			if goValue == nil {
 				if len(r.Content) != 0 {
@@ -559,12 +539,8 @@ func (d *apiDoc) matchType(t *testing.T, where string, typ reflect.Type, s *apiS
 				required = append(required, f.name)
 			}
 		}
-		var docNames []string
-		for name := range s.Properties {
-			docNames = append(docNames, name)
-		}
+		docNames := slices.Sorted(maps.Keys(s.Properties))
 		sort.Strings(goNames)
-		sort.Strings(docNames)
 		if !slices.Equal(goNames, docNames) {
 			t.Errorf("%s: %s has JSON fields %v, the schema %v", where, typ, goNames, docNames)
 		}
@@ -611,7 +587,7 @@ func TestOpenAPIQueryParameters(t *testing.T) {
 		}
 		var documented []string
 		for _, p := range ops[key].Parameters {
-			p = d.parameter(t, key, p)
+			p = resolved(t, d, key, p.Ref, p)
 			if p.In == "query" {
 				documented = append(documented, p.Name)
 			}

@@ -21,8 +21,9 @@ import (
 const proxyAdminGroup = "s3am-admins"
 
 // proxyStack is the server behind a trusted proxy on loopback, with the
-// SQLite audit store answering the admin audit API.
-func proxyStack(t *testing.T) (string, *sqlite.Store) {
+// SQLite audit store answering the admin audit API and source (nil: none)
+// answering the access review.
+func proxyStack(t *testing.T, source server.AccessReviewSource) (string, *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, t.TempDir()+"/audit.db", sqlite.Options{})
@@ -38,11 +39,9 @@ func proxyStack(t *testing.T) (string, *sqlite.Store) {
 		t.Fatal(err)
 	}
 	e, err := server.New(server.Options{
-		Index: authz.New(),
-		Objects: func(context.Context, string) (*objects.Service, error) {
-			return nil, io.ErrUnexpectedEOF
-		},
-		Auth: auth.Chain{proxy}, Audit: rec, AuditStore: store, AdminGroup: proxyAdminGroup,
+		Index:   authz.New(),
+		Objects: func(context.Context, string) (*objects.Service, error) { return nil, io.ErrUnexpectedEOF },
+		Auth:    auth.Chain{proxy}, Audit: rec, AuditStore: store, AdminGroup: proxyAdminGroup, AccessReview: source,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -59,35 +58,14 @@ func proxyStack(t *testing.T) (string, *sqlite.Store) {
 	return hs.URL, store
 }
 
-func proxyRequest(t *testing.T, url string, h map[string]string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range h {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
-}
-
 // TestProxyHeaderSmuggling holds issue 11 item 2: identity headers of a
 // family the server does not read, passed through the trusted proxy by a
 // client, neither add groups nor change the user; the request is refused
 // with 401 and recorded as exactly one blocked attempt.
 func TestProxyHeaderSmuggling(t *testing.T) {
-	base, store := proxyStack(t)
+	base, store := proxyStack(t, nil)
 
-	resp, body := proxyRequest(t, base+"/api/v1/audit/events", map[string]string{
+	resp, body := getWithHeaders(t, base+"/api/v1/audit/events", map[string]string{
 		"X-Forwarded-Email": "auditor@s3am.example", "X-Forwarded-Groups": proxyAdminGroup,
 	})
 	if resp.StatusCode != http.StatusOK {
@@ -109,7 +87,7 @@ func TestProxyHeaderSmuggling(t *testing.T) {
 			map[string]string{"X-Auth-Request-Email": "bob@partner-b.com"}, "X-Auth-Request-Email"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resp, body := proxyRequest(t, base+c.path, c.headers)
+			resp, body := getWithHeaders(t, base+c.path, c.headers)
 			if resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("%s: %d %s, want 401", c.path, resp.StatusCode, body)
 			}
@@ -120,16 +98,7 @@ func TestProxyHeaderSmuggling(t *testing.T) {
 			if resp.Header.Get("WWW-Authenticate") == "" {
 				t.Error("401 without WWW-Authenticate")
 			}
-			page, err := store.Query(context.Background(), audit.Filter{Action: "authenticate", Limit: audit.MaxPageSize})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var mine []audit.Event
-			for _, ev := range page.Events {
-				if ev.RequestID == resp.Header.Get("X-Request-Id") {
-					mine = append(mine, ev)
-				}
-			}
+			mine := eventsOf(t, store, resp, audit.Filter{Action: "authenticate"})
 			if len(mine) != 1 {
 				t.Fatalf("%d audit events for the refused request, want 1", len(mine))
 			}

@@ -25,6 +25,9 @@ func (a *attempt) bind(dst any) error {
 	if !utf8.Valid(body) {
 		return a.refuse(newAPIError(http.StatusBadRequest, string(keys.ReasonInvalidUTF8), "the request body is not valid UTF-8"))
 	}
+	if up, ok := dst.(*UploadRequest); ok && decodeUploadFast(body, up) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

@@ -45,7 +45,7 @@ func (s *Server) upload(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusCreated, UploadResponse{Bucket: req.Bucket, Key: req.Key, Created: true})
+		return writeUploadResponse(c, http.StatusCreated, &UploadResponse{Bucket: req.Bucket, Key: req.Key, Created: true})
 	}
 	pr, err := a.svc.PresignPut(a.ctx(), a.p, objects.PutRequest{
 		Bucket: req.Bucket, Key: req.Key, ContentType: req.ContentType, ContentLength: req.Size,
@@ -57,8 +57,8 @@ func (s *Server) upload(c echo.Context) error {
 	if err := a.succeed(audit.OutcomePending); err != nil {
 		return err
 	}
-	s.metrics.presigns.WithLabelValues("put").Inc()
-	return c.JSON(http.StatusOK, UploadResponse{Bucket: req.Bucket, Key: req.Key, Upload: &pr})
+	s.metrics.presignPut.Inc()
+	return writeUploadResponse(c, http.StatusOK, &UploadResponse{Bucket: req.Bucket, Key: req.Key, Upload: &pr})
 }
 
 // PostUploadRequest asks for a browser form upload of one object. The form
@@ -93,7 +93,7 @@ func (s *Server) uploadPost(c echo.Context) error {
 	if err := a.succeed(audit.OutcomePending); err != nil {
 		return err
 	}
-	s.metrics.presigns.WithLabelValues("post").Inc()
+	s.metrics.presignPost.Inc()
 	return c.JSON(http.StatusOK, PostUploadResponse{Bucket: req.Bucket, Key: req.Key, Form: form})
 }
 

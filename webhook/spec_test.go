@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 )
@@ -31,6 +32,21 @@ func validConnection() v1alpha1.S3ConnectionSpec {
 
 // TestGrantEdgesAccepted: the Go checks are no stricter than the schema at
 // the edges of what it allows.
+// acceptsEach checks, in a subtest per case, that validate admits the spec
+// base returns changed by the case's mutation.
+func acceptsEach[S any](t *testing.T, base func() S, validate func(*S) field.ErrorList, cases map[string]func(*S)) {
+	t.Helper()
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			spec := base()
+			mutate(&spec)
+			if errs := validate(&spec); len(errs) > 0 {
+				t.Errorf("refused: %v", errs.ToAggregate())
+			}
+		})
+	}
+}
+
 func TestGrantEdgesAccepted(t *testing.T) {
 	q := func(s string) *resource.Quantity { v := resource.MustParse(s); return &v }
 	at := func(s string) *metav1.Time {
@@ -67,15 +83,7 @@ func TestGrantEdgesAccepted(t *testing.T) {
 			s.Subjects = []v1alpha1.Subject{{Kind: v1alpha1.SubjectUser, Name: "Zoë " + strings.Repeat("é", 252)}}
 		},
 	}
-	for name, mutate := range cases {
-		t.Run(name, func(t *testing.T) {
-			spec := validGrant()
-			mutate(&spec)
-			if errs := validatePrefixGrantSpec(&spec); len(errs) > 0 {
-				t.Errorf("refused: %v", errs.ToAggregate())
-			}
-		})
-	}
+	acceptsEach(t, validGrant, validatePrefixGrantSpec, cases)
 }
 
 func TestConnectionEdgesAccepted(t *testing.T) {
@@ -121,15 +129,7 @@ func TestConnectionEdgesAccepted(t *testing.T) {
 			}
 		},
 	}
-	for name, mutate := range cases {
-		t.Run(name, func(t *testing.T) {
-			spec := validConnection()
-			mutate(&spec)
-			if errs := validateS3ConnectionSpec(&spec); len(errs) > 0 {
-				t.Errorf("refused: %v", errs.ToAggregate())
-			}
-		})
-	}
+	acceptsEach(t, validConnection, validateS3ConnectionSpec, cases)
 }
 
 func TestGrantWarnings(t *testing.T) {

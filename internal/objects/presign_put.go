@@ -49,7 +49,11 @@ func (s *Service) PresignPut(ctx context.Context, p grant.Principal, in PutReque
 	if err != nil {
 		return PresignedRequest{}, err
 	}
-	req, err := s.presign.PresignPutObject(ctx, s.putInput(in.Bucket, in.Key, in.ContentType, in.ContentLength, in.NoReplace), plan.sign())
+	input := s.putInput(in.Bucket, in.Key, in.ContentType, in.ContentLength, in.NoReplace)
+	req, direct, err := s.direct.presignPut(ctx, input, plan)
+	if !direct {
+		req, err = s.presign.PresignPutObject(ctx, input, plan.sign())
+	}
 	if err != nil {
 		return PresignedRequest{}, fromSDK(op, err)
 	}

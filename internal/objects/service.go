@@ -63,7 +63,10 @@ type Service struct {
 	kmsKey  string
 	client  *s3.Client
 	presign *s3.PresignClient
-	creds   aws.CredentialsProvider
+	// direct presigns PUTs as presign does, without its per-call stack
+	// (see presign_direct.go).
+	direct *directPresigner
+	creds  aws.CredentialsProvider
 
 	defaultTTL, maxTTL time.Duration
 	callTimeout        time.Duration
@@ -101,6 +104,7 @@ func New(cfg aws.Config, spec v1alpha1.S3ConnectionSpec, name string, opts Optio
 		name:        name,
 		client:      client,
 		presign:     s3.NewPresignClient(client),
+		direct:      newDirectPresigner(client),
 		creds:       cfg.Credentials,
 		defaultTTL:  defaultTTL,
 		maxTTL:      maxTTL,

@@ -84,28 +84,27 @@ func readCABundle(ctx context.Context, src v1alpha1.CABundleSource, sources Sour
 	case src.SecretRef != nil && src.ConfigMapRef != nil:
 		return nil, errors.New("caBundle has both secretRef and configMapRef")
 	case src.SecretRef != nil:
-		r := src.SecretRef
-		if sources.Secrets == nil {
-			return nil, fmt.Errorf("caBundle secret %s/%s: %w", r.Namespace, r.Name, errNoReader)
-		}
-		b, err := sources.Secrets.Get(ctx, r.Namespace, r.Name, r.Key)
-		if err != nil {
-			return nil, fmt.Errorf("caBundle secret %s/%s key %q: %w", r.Namespace, r.Name, r.Key, err)
-		}
-		return b, nil
+		return readCABundleKey(ctx, "secret", sources.Secrets, src.SecretRef)
 	case src.ConfigMapRef != nil:
-		r := src.ConfigMapRef
-		if sources.ConfigMaps == nil {
-			return nil, fmt.Errorf("caBundle configmap %s/%s: %w", r.Namespace, r.Name, errNoReader)
-		}
-		b, err := sources.ConfigMaps.Get(ctx, r.Namespace, r.Name, r.Key)
-		if err != nil {
-			return nil, fmt.Errorf("caBundle configmap %s/%s key %q: %w", r.Namespace, r.Name, r.Key, err)
-		}
-		return b, nil
+		return readCABundleKey(ctx, "configmap", sources.ConfigMaps, src.ConfigMapRef)
 	default:
 		return nil, errors.New("caBundle needs secretRef or configMapRef")
 	}
+}
+
+// readCABundleKey reads the key r of a Secret or a ConfigMap (kind) through
+// reader, which both SecretReader and ConfigMapReader are.
+func readCABundleKey(ctx context.Context, kind string, reader interface {
+	Get(ctx context.Context, namespace, name, key string) ([]byte, error)
+}, r *v1alpha1.ObjectKeyRef) ([]byte, error) {
+	if reader == nil {
+		return nil, fmt.Errorf("caBundle %s %s/%s: %w", kind, r.Namespace, r.Name, errNoReader)
+	}
+	b, err := reader.Get(ctx, r.Namespace, r.Name, r.Key)
+	if err != nil {
+		return nil, fmt.Errorf("caBundle %s %s/%s key %q: %w", kind, r.Namespace, r.Name, r.Key, err)
+	}
+	return b, nil
 }
 
 func orDefault(v, def string) string {

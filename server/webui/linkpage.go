@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -18,18 +17,18 @@ type linkPage struct {
 }
 
 func loadLinkPage() (*linkPage, error) {
-	t, err := template.ParseFS(templateFiles, "templates/link.html")
+	t, err := parsePage("link.html")
 	if err != nil {
-		return nil, fmt.Errorf("webui templates: %w", err)
+		return nil, err
 	}
 	return &linkPage{tmpl: t}, nil
 }
 
 func (w *webUI) link(c echo.Context) error {
 	noStore(c)
-	var b bytes.Buffer
-	if err := w.linkPage.tmpl.Execute(&b, struct{ AssetBase string }{w.assets.base()}); err != nil {
+	b, err := render(w.linkPage.tmpl, struct{ AssetBase string }{w.assets.base()})
+	if err != nil {
 		return fmt.Errorf("webui link page: %w", err)
 	}
-	return c.HTMLBlob(http.StatusOK, b.Bytes())
+	return c.HTMLBlob(http.StatusOK, b)
 }

@@ -20,15 +20,34 @@ type pages struct {
 }
 
 func loadPages() (*pages, error) {
-	shell, err := template.ParseFS(templateFiles, "templates/shell.html")
+	shell, err := parsePage("shell.html")
 	if err != nil {
-		return nil, fmt.Errorf("webui templates: %w", err)
+		return nil, err
 	}
-	login, err := template.ParseFS(templateFiles, "templates/login.html")
+	login, err := parsePage("login.html")
 	if err != nil {
-		return nil, fmt.Errorf("webui templates: %w", err)
+		return nil, err
 	}
 	return &pages{shellTmpl: shell, loginTmpl: login}, nil
+}
+
+// parsePage parses the page name of templates/ with the layout and the
+// partials every page shares (templates/layout.html).
+func parsePage(name string) (*template.Template, error) {
+	t, err := template.ParseFS(templateFiles, "templates/layout.html", "templates/"+name)
+	if err != nil {
+		return nil, fmt.Errorf("webui templates: %w", err)
+	}
+	return t, nil
+}
+
+// render executes a page parsed by parsePage with the data d.
+func render(page *template.Template, d any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := page.ExecuteTemplate(&b, "layout", d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // clientConfig is what the scripts learn from the shell, in a meta element
@@ -59,13 +78,7 @@ func (w *webUI) shellData() shellData {
 	return shellData{AssetBase: w.assets.base(), Demo: len(w.o.DemoUsers) > 0, Config: string(cfg)}
 }
 
-func (p *pages) shell(d shellData) ([]byte, error) {
-	var b bytes.Buffer
-	if err := p.shellTmpl.Execute(&b, d); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func (p *pages) shell(d shellData) ([]byte, error) { return render(p.shellTmpl, d) }
 
 // loginData is the data of the login template.
 type loginData struct {
@@ -78,13 +91,7 @@ type loginData struct {
 	Error     string
 }
 
-func (p *pages) login(d loginData) ([]byte, error) {
-	var b bytes.Buffer
-	if err := p.loginTmpl.Execute(&b, d); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func (p *pages) login(d loginData) ([]byte, error) { return render(p.loginTmpl, d) }
 
 // urlQueryEscape escapes s for a query parameter.
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -6,7 +6,10 @@ package coldstart_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,14 +17,12 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/controllers"
+	"github.com/s3am/s3-access-manager/internal/app"
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
@@ -64,8 +65,8 @@ func coldStart(b *testing.B) {
 	createGrants(b, ctx, env)
 
 	opCtx, stopOperator := context.WithCancel(ctx)
-	var writes atomic.Int64
-	mgr, index := startOperator(b, opCtx, env, &writes)
+	var first requestCounts
+	mgr, index := startOperator(b, opCtx, env, &first)
 
 	runtime.GC()
 	var base runtime.MemStats
@@ -82,28 +83,30 @@ func coldStart(b *testing.B) {
 	b.StopTimer()
 	stopSampling()
 
-	b.Logf("first start: %d grants Ready and indexed %s after the operator started; peak heap %.0f MiB",
-		grantCount, elapsed.Round(time.Millisecond), float64(peak.Load())/(1<<20))
+	b.Logf("first start: %d grants Ready and indexed %s after the operator started; peak heap %.0f MiB; %s",
+		grantCount, elapsed.Round(time.Millisecond), float64(peak.Load())/(1<<20), first.summary())
 
 	// Restart: a new operator finds every grant's status current, so it
 	// writes none and only indexes them.
 	stopOperator()
 	<-stopped
-	firstWrites := writes.Swap(0)
+	var again requestCounts
 	restartCtx, stopRestarted := context.WithCancel(ctx)
 	defer stopRestarted()
-	mgr, index = startOperator(b, restartCtx, env, &writes)
+	mgr, index = startOperator(b, restartCtx, env, &again)
 	restart := time.Now()
 	go func() { _ = mgr.Start(restartCtx) }()
 	waitIndexed(b, index, restart)
 	restarted := time.Since(restart)
 	// Give late reconciles a moment to (wrongly) write.
 	time.Sleep(2 * time.Second)
-	b.ReportMetric(float64(firstWrites), "status-writes-first-start")
+	b.ReportMetric(float64(first.statusWrites()), "status-writes-first-start")
+	b.ReportMetric(float64(first.writes()), "writes-first-start")
 	b.ReportMetric(restarted.Seconds(), "s-restart-until-indexed")
-	b.ReportMetric(float64(writes.Load()), "status-writes-restart")
-	b.Logf("restart: %d grants indexed %s after the operator started, %d status writes (first start: %d)",
-		grantCount, restarted.Round(time.Millisecond), writes.Load(), firstWrites)
+	b.ReportMetric(float64(again.statusWrites()), "status-writes-restart")
+	b.ReportMetric(float64(again.writes()), "writes-restart")
+	b.Logf("restart: %d grants indexed %s after the operator started; %s",
+		grantCount, restarted.Round(time.Millisecond), again.summary())
 	b.ReportMetric(elapsed.Seconds(), "s-until-all-ready")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(float64(peak.Load()-min(peak.Load(), base.HeapAlloc))/(1<<20), "peak-heap-growth-MiB")
@@ -113,26 +116,27 @@ func coldStart(b *testing.B) {
 
 var skipNameValidation = true
 
-// startOperator sets up the controllers and an index feeder on a new
-// manager whose client counts the status writes to PrefixGrants.
-func startOperator(b *testing.B, ctx context.Context, env *controlplane.Env, writes *atomic.Int64) (ctrl.Manager, *authz.Index) {
+// startOperator builds the operator as `s3am operator` does, with its
+// default options (client rate limit, concurrency, cache), and the index
+// feed as `s3am all` does; only the listeners, leader election and the
+// webhooks are left out. Its requests to the API server are counted.
+func startOperator(b *testing.B, ctx context.Context, env *controlplane.Env, counts *requestCounts) (ctrl.Manager, *authz.Index) {
 	b.Helper()
-	cfg := *env.Config
-	cfg.QPS, cfg.Burst = 500, 1000
-	mgr, err := ctrl.NewManager(&cfg, ctrl.Options{
-		Scheme: env.Scheme, Metrics: metricsserver.Options{BindAddress: "0"},
-		// The restart registers the controllers' names a second time.
-		Controller: config.Controller{SkipNameValidation: &skipNameValidation},
-		NewClient: func(config *rest.Config, options client.Options) (client.Client, error) {
-			c, err := client.New(config, options)
-			return countingClient{Client: c, writes: writes}, err
-		},
-	})
+	o := app.DefaultOperatorOptions()
+	o.Namespace, o.MetricsAddr, o.ProbeAddr = operatorNamespace, "0", "0"
+	o.LeaderElection.Enabled = false
+	must(b, o.Validate())
+	cfg := o.RESTConfig(env.Config)
+	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return countingTransport{next: rt, counts: counts} }
+	opts := o.ManagerOptions(env.Scheme)
+	// The restart registers the controllers' names a second time.
+	opts.Controller = config.Controller{SkipNameValidation: &skipNameValidation}
+	mgr, err := ctrl.NewManager(cfg, opts)
 	must(b, err)
-	must(b, controllers.Setup(ctx, mgr, controllers.Options{OperatorNamespace: operatorNamespace}))
-	index := authz.New()
-	must(b, (&controllers.IndexFeeder{Client: mgr.GetClient(), Index: index}).SetupWithManager(mgr))
-	return mgr, index
+	must(b, controllers.Setup(ctx, mgr, o.ControllerOptions()))
+	feed, err := app.NewFeed(mgr)
+	must(b, err)
+	return mgr, feed.Index
 }
 
 func waitIndexed(b *testing.B, index *authz.Index, start time.Time) {
@@ -145,36 +149,93 @@ func waitIndexed(b *testing.B, index *authz.Index, start time.Time) {
 	}
 }
 
-// countingClient counts the status writes to PrefixGrants (the controllers
-// write status through Status() only).
-type countingClient struct {
-	client.Client
-	writes *atomic.Int64
+// requestCounts counts an operator's requests to the API server by method
+// and kind of path (names and namespaces left out).
+type requestCounts struct{ m sync.Map }
+
+// countingTransport counts every request that goes through it.
+type countingTransport struct {
+	next   http.RoundTripper
+	counts *requestCounts
 }
 
-func (c countingClient) Status() client.SubResourceWriter {
-	return countingWriter{SubResourceWriter: c.Client.Status(), writes: c.writes}
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t.counts.add(r)
+	return t.next.RoundTrip(r)
 }
 
-type countingWriter struct {
-	client.SubResourceWriter
-	writes *atomic.Int64
-}
-
-func (w countingWriter) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
-	count(w.writes, obj)
-	return w.SubResourceWriter.Patch(ctx, obj, patch, opts...)
-}
-
-func (w countingWriter) Update(ctx context.Context, obj client.Object, opts ...client.SubResourceUpdateOption) error {
-	count(w.writes, obj)
-	return w.SubResourceWriter.Update(ctx, obj, opts...)
-}
-
-func count(writes *atomic.Int64, obj client.Object) {
-	if _, ok := obj.(*v1alpha1.PrefixGrant); ok {
-		writes.Add(1)
+// pathKind keeps the resources of a path and drops names: "prefixgrants/
+// status" for /apis/s3am.io/v1alpha1/namespaces/ns/prefixgrants/g/status.
+func pathKind(p string) string {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	switch {
+	case len(parts) > 2 && parts[0] == "api":
+		parts = parts[2:] // api, v1
+	case len(parts) > 3 && parts[0] == "apis":
+		parts = parts[3:] // apis, group, version
+	default:
+		return "(discovery)"
 	}
+	if len(parts) >= 2 && parts[0] == "namespaces" && len(parts) > 2 {
+		parts = parts[2:]
+	}
+	kind := parts[0]
+	if len(parts) == 3 {
+		kind += "/" + parts[2]
+	}
+	return kind
+}
+
+func (c *requestCounts) add(r *http.Request) {
+	key := r.Method + " " + pathKind(r.URL.Path)
+	if r.URL.Query().Get("watch") == "true" {
+		key += " (watch)"
+	}
+	n, _ := c.m.LoadOrStore(key, new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
+}
+
+func (c *requestCounts) get(key string) int64 {
+	if n, ok := c.m.Load(key); ok {
+		return n.(*atomic.Int64).Load()
+	}
+	return 0
+}
+
+// statusWrites are the status patches (or updates) of PrefixGrants.
+func (c *requestCounts) statusWrites() int64 {
+	return c.get("PATCH prefixgrants/status") + c.get("PUT prefixgrants/status")
+}
+
+// writes are all requests but reads.
+func (c *requestCounts) writes() int64 {
+	var n int64
+	c.m.Range(func(k, v any) bool {
+		if m, _, _ := strings.Cut(k.(string), " "); m != http.MethodGet {
+			n += v.(*atomic.Int64).Load()
+		}
+		return true
+	})
+	return n
+}
+
+// summary lists the counts, largest first.
+func (c *requestCounts) summary() string {
+	type kv struct {
+		k string
+		n int64
+	}
+	var all []kv
+	c.m.Range(func(k, v any) bool {
+		all = append(all, kv{k.(string), v.(*atomic.Int64).Load()})
+		return true
+	})
+	sort.Slice(all, func(i, j int) bool { return all[i].n > all[j].n || all[i].n == all[j].n && all[i].k < all[j].k })
+	parts := make([]string, len(all))
+	for i, e := range all {
+		parts[i] = fmt.Sprintf("%d %s", e.n, e.k)
+	}
+	return fmt.Sprintf("%d status writes, %d writes in all; requests: %s", c.statusWrites(), c.writes(), strings.Join(parts, ", "))
 }
 
 // createGrants creates the grants with eight writers before any operator

@@ -11,8 +11,9 @@
 //	go test ./test/load -run '^$' -bench Load -benchtime 1x -timeout 30m
 //
 // S3AM_LOAD_DURATION (default 5s) is the length of each measured run,
-// S3AM_LOAD_CONNECTIONS (default 16,64,256) the connection counts and
-// S3AM_LOAD_STORES (default sqlite,postgres) the audit stores. With
+// S3AM_LOAD_CONNECTIONS (default 16,64,256) the connection counts,
+// S3AM_LOAD_STORES (default sqlite,postgres) the audit stores and
+// S3AM_LOAD_ENDPOINTS (default uploads,downloads,list) the endpoints. With
 // S3AM_LOAD_PROFILE=DIR, the server's CPU profile during the uploads at 64
 // connections and its allocations after them are written to DIR. Everything
 // binds to loopback and stops by itself.
@@ -24,6 +25,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,6 +90,7 @@ func BenchmarkLoad(b *testing.B) {
 	d := envDuration(b, "S3AM_LOAD_DURATION", 5*time.Second)
 	conns := envInts(b, "S3AM_LOAD_CONNECTIONS", []int{16, 64, 256})
 	stores := strings.Split(envOr("S3AM_LOAD_STORES", "sqlite,postgres"), ",")
+	chosen := envEndpoints(b)
 
 	var rows []row
 	for _, store := range stores {
@@ -100,7 +103,7 @@ func BenchmarkLoad(b *testing.B) {
 		default:
 			b.Fatalf("S3AM_LOAD_STORES: unknown store %q: use sqlite or postgres", store)
 		}
-		rows = append(rows, measure(b, store, opts, wrk, conns, d)...)
+		rows = append(rows, measure(b, store, opts, wrk, chosen, conns, d)...)
 	}
 	printTable(rows, d)
 	for _, r := range rows {
@@ -112,7 +115,7 @@ func BenchmarkLoad(b *testing.B) {
 
 // measure starts the stack with opts, runs every endpoint at every
 // connection count through the server and the bare handler, and stops it.
-func measure(b *testing.B, store string, opts demo.Options, wrk string, conns []int, d time.Duration) []row {
+func measure(b *testing.B, store string, opts demo.Options, wrk string, chosen []endpoint, conns []int, d time.Duration) []row {
 	b.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.Listen = freeLoopback(b)
@@ -144,13 +147,13 @@ func measure(b *testing.B, store string, opts demo.Options, wrk string, conns []
 	bare := startBaseline(b, running.MinIO, access, secret)
 
 	var rows []row
-	for _, e := range endpoints {
+	for _, e := range chosen {
 		// Warm both sides up: connection pools, scoped credentials, caches.
 		runWrk(b, wrk, running.URL, e, user, 64, 2*time.Second)
 		runWrk(b, wrk, bare, e, user, 64, 2*time.Second)
 		for _, c := range conns {
 			r := row{store: store, endpoint: e.name, conns: c}
-			if profiles != "" && c == 64 && e == endpoints[0] {
+			if profiles != "" && c == 64 && e.path == endpoints[0].path {
 				r.server = profile(b, pprofAddr, profiles, store, d, func() result { return runWrk(b, wrk, running.URL, e, user, c, d) })
 			} else {
 				r.server = runWrk(b, wrk, running.URL, e, user, c, d)
@@ -212,6 +215,33 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envEndpoints returns the endpoints S3AM_LOAD_ENDPOINTS names by the last
+// element of their path (uploads, downloads, list); all by default.
+func envEndpoints(tb testing.TB) []endpoint {
+	tb.Helper()
+	v := os.Getenv("S3AM_LOAD_ENDPOINTS")
+	if v == "" {
+		return endpoints
+	}
+	var out []endpoint
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(endpoints, func(e endpoint) bool { return e.short() == name })
+		if i < 0 {
+			tb.Fatalf("S3AM_LOAD_ENDPOINTS=%q: unknown endpoint %q: use uploads, downloads or list", v, name)
+		}
+		out = append(out, endpoints[i])
+	}
+	return out
+}
+
+// short is the endpoint's path without its query, from its last slash on:
+// uploads, downloads, list.
+func (e endpoint) short() string {
+	p, _, _ := strings.Cut(e.path, "?")
+	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
 func envDuration(tb testing.TB, name string, def time.Duration) time.Duration {

@@ -103,6 +103,12 @@ func dsn(abs string, o Options) string {
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
+		// A multi-row INSERT inside BEGIN IMMEDIATE keeps a statement
+		// journal (to undo just that statement if a row is refused); on
+		// disk it cost a temporary file's writes per append. It undoes a
+		// statement within its transaction only and has no part in crash
+		// recovery, which the WAL and synchronous FULL keep as they are.
+		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Set("_txlock", "immediate")
 	}
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}

@@ -38,29 +38,29 @@ func (c *Client) Attached(ctx context.Context, user string) ([]string, error) {
 // between the two can be lost, which the controller's next reconcile repairs.
 // Attaching what is already attached writes nothing.
 func (c *Client) Attach(ctx context.Context, user string, names ...string) error {
-	if err := checkPolicyNames(names); err != nil {
-		return err
-	}
-	current, err := c.Attached(ctx, user)
-	if err != nil {
-		return err
-	}
-	want := slices.Clone(current)
-	for _, n := range names {
-		if !slices.Contains(want, n) {
-			want = append(want, n)
+	return c.editPolicies(ctx, user, names, func(list []string) []string {
+		for _, n := range names {
+			if !slices.Contains(list, n) {
+				list = append(list, n)
+			}
 		}
-	}
-	if len(want) == len(current) {
-		return nil
-	}
-	return c.setPolicies(ctx, user, want)
+		return list
+	})
 }
 
 // Detach removes the canned policies names from those attached to user,
 // keeping the others, with Attach's read-then-write caveat. Detaching what is
 // not attached writes nothing.
 func (c *Client) Detach(ctx context.Context, user string, names ...string) error {
+	return c.editPolicies(ctx, user, names, func(list []string) []string {
+		return slices.DeleteFunc(list, func(p string) bool { return slices.Contains(names, p) })
+	})
+}
+
+// editPolicies checks names, reads user's policy list and writes back what
+// edit makes of a copy of it. edit only adds (Attach) or only removes
+// (Detach), so a list of the same length is unchanged and not written.
+func (c *Client) editPolicies(ctx context.Context, user string, names []string, edit func(list []string) []string) error {
 	if err := checkPolicyNames(names); err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (c *Client) Detach(ctx context.Context, user string, names ...string) error
 	if err != nil {
 		return err
 	}
-	want := slices.DeleteFunc(slices.Clone(current), func(p string) bool { return slices.Contains(names, p) })
+	want := edit(slices.Clone(current))
 	if len(want) == len(current) {
 		return nil
 	}

@@ -6,6 +6,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -47,12 +48,7 @@ func (f *IAM) Policies(role string) []string {
 }
 
 func sortedNames(policies map[string]string) []string {
-	names := make([]string, 0, len(policies))
-	for n := range policies {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(policies))
 }
 
 // SetPolicy writes a policy as a person editing the role would.
@@ -60,6 +56,18 @@ func (f *IAM) SetPolicy(role, name, doc string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.policies[role][name] = doc
+}
+
+// onRole runs call on role's inline policies under the lock, counting op;
+// NoSuchEntity when there is no such role.
+func onRole[T any](f *IAM, op string, role *string, call func(policies map[string]string) (*T, error)) (*T, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, err := f.role(op, aws.ToString(role))
+	if err != nil {
+		return nil, err
+	}
+	return call(p)
 }
 
 // role returns role's policies, counting the call, or NoSuchEntity.
@@ -74,70 +82,58 @@ func (f *IAM) role(op, role string) (map[string]string, error) {
 
 // PutRolePolicy creates or replaces an inline policy.
 func (f *IAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, err := f.role("PutRolePolicy", aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	p[aws.ToString(in.PolicyName)] = aws.ToString(in.PolicyDocument)
-	return &iam.PutRolePolicyOutput{}, nil
+	return onRole(f, "PutRolePolicy", in.RoleName, func(p map[string]string) (*iam.PutRolePolicyOutput, error) {
+		p[aws.ToString(in.PolicyName)] = aws.ToString(in.PolicyDocument)
+		return &iam.PutRolePolicyOutput{}, nil
+	})
 }
 
 // GetRolePolicy returns an inline policy percent-encoded, as IAM does.
 func (f *IAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, err := f.role("GetRolePolicy", aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	doc, ok := p[aws.ToString(in.PolicyName)]
-	if !ok {
-		return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-	}
-	encoded := strings.ReplaceAll(url.PathEscape(doc), "+", "%2B")
-	return &iam.GetRolePolicyOutput{RoleName: in.RoleName, PolicyName: in.PolicyName, PolicyDocument: aws.String(encoded)}, nil
+	return onRole(f, "GetRolePolicy", in.RoleName, func(p map[string]string) (*iam.GetRolePolicyOutput, error) {
+		doc, ok := p[aws.ToString(in.PolicyName)]
+		if !ok {
+			return nil, noSuchPolicy(in.PolicyName)
+		}
+		encoded := strings.ReplaceAll(url.PathEscape(doc), "+", "%2B")
+		return &iam.GetRolePolicyOutput{RoleName: in.RoleName, PolicyName: in.PolicyName, PolicyDocument: aws.String(encoded)}, nil
+	})
 }
 
 // DeleteRolePolicy removes an inline policy.
 func (f *IAM) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, err := f.role("DeleteRolePolicy", aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := p[aws.ToString(in.PolicyName)]; !ok {
-		return nil, noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(in.PolicyName))
-	}
-	delete(p, aws.ToString(in.PolicyName))
-	return &iam.DeleteRolePolicyOutput{}, nil
+	return onRole(f, "DeleteRolePolicy", in.RoleName, func(p map[string]string) (*iam.DeleteRolePolicyOutput, error) {
+		if _, ok := p[aws.ToString(in.PolicyName)]; !ok {
+			return nil, noSuchPolicy(in.PolicyName)
+		}
+		delete(p, aws.ToString(in.PolicyName))
+		return &iam.DeleteRolePolicyOutput{}, nil
+	})
 }
 
 // ListRolePolicies lists inline policy names a page at a time.
 func (f *IAM) ListRolePolicies(_ context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, err := f.role("ListRolePolicies", aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	names := sortedNames(p)
-	start := 0
-	if m := aws.ToString(in.Marker); m != "" {
-		start = max(slices.Index(names, m), 0)
-	}
-	size := f.PageSize
-	if size <= 0 {
-		size = 100
-	}
-	end := min(start+size, len(names))
-	out := &iam.ListRolePoliciesOutput{PolicyNames: names[start:end], IsTruncated: end < len(names)}
-	if out.IsTruncated {
-		out.Marker = aws.String(names[end])
-	}
-	return out, nil
+	return onRole(f, "ListRolePolicies", in.RoleName, func(p map[string]string) (*iam.ListRolePoliciesOutput, error) {
+		names := sortedNames(p)
+		start := 0
+		if m := aws.ToString(in.Marker); m != "" {
+			start = max(slices.Index(names, m), 0)
+		}
+		size := f.PageSize
+		if size <= 0 {
+			size = 100
+		}
+		end := min(start+size, len(names))
+		out := &iam.ListRolePoliciesOutput{PolicyNames: names[start:end], IsTruncated: end < len(names)}
+		if out.IsTruncated {
+			out.Marker = aws.String(names[end])
+		}
+		return out, nil
+	})
+}
+
+func noSuchPolicy(name *string) error {
+	return noSuchEntity("The role policy with name %s cannot be found.", aws.ToString(name))
 }
 
 func noSuchEntity(format string, args ...any) error {

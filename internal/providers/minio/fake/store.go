@@ -6,6 +6,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -34,12 +35,7 @@ func NewPolicyStore(users ...string) *PolicyStore {
 func (s *PolicyStore) Policies() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var names []string
-	for n := range s.policies {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(s.policies))
 }
 
 // Put creates or replaces a canned policy.
@@ -71,33 +67,40 @@ func (s *PolicyStore) Delete(_ context.Context, name string) error {
 
 // Attach adds existing policies to user's.
 func (s *PolicyStore) Attach(_ context.Context, user string, names ...string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	have, ok := s.attached[user]
-	if !ok {
-		return fmt.Errorf("attach to %s: %w", user, minio.ErrNoSuchUser)
-	}
-	for _, n := range names {
-		if _, ok := s.policies[n]; !ok {
-			return fmt.Errorf("attach %s: %w", n, minio.ErrNoSuchPolicy)
+	return s.editAttached("attach to", user, func(have []string) ([]string, error) {
+		for _, n := range names {
+			if _, ok := s.policies[n]; !ok {
+				return nil, fmt.Errorf("attach %s: %w", n, minio.ErrNoSuchPolicy)
+			}
+			if !slices.Contains(have, n) {
+				have = append(have, n)
+			}
 		}
-		if !slices.Contains(have, n) {
-			have = append(have, n)
-		}
-	}
-	s.attached[user] = have
-	return nil
+		return have, nil
+	})
 }
 
 // Detach removes policies from user's.
 func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) error {
+	return s.editAttached("detach from", user, func(have []string) ([]string, error) {
+		return slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) }), nil
+	})
+}
+
+// editAttached replaces, under the lock, the policies attached to user with
+// what edit makes of them, unless edit fails; what begins the error for a
+// user the store does not know.
+func (s *PolicyStore) editAttached(what, user string, edit func(have []string) ([]string, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	have, ok := s.attached[user]
-	if !ok {
-		return fmt.Errorf("detach from %s: %w", user, minio.ErrNoSuchUser)
+	have, err := s.attachedTo(what, user)
+	if err != nil {
+		return err
 	}
-	s.attached[user] = slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) })
+	if have, err = edit(have); err != nil {
+		return err
+	}
+	s.attached[user] = have
 	return nil
 }
 
@@ -105,9 +108,17 @@ func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) er
 func (s *PolicyStore) Attached(_ context.Context, user string) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	have, err := s.attachedTo("policies of", user)
+	return slices.Clone(have), err
+}
+
+// attachedTo returns the policies attached to user, or, for a user the
+// store does not know, an error matching minio.ErrNoSuchUser that begins
+// with what. The caller holds the lock.
+func (s *PolicyStore) attachedTo(what, user string) ([]string, error) {
 	have, ok := s.attached[user]
 	if !ok {
-		return nil, fmt.Errorf("policies of %s: %w", user, minio.ErrNoSuchUser)
+		return nil, fmt.Errorf("%s %s: %w", what, user, minio.ErrNoSuchUser)
 	}
-	return slices.Clone(have), nil
+	return have, nil
 }
