@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/links/linkapi"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
@@ -20,12 +19,7 @@ type LinkMultipartResponse struct {
 }
 
 func (s *Server) linkMultipartCreate(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkMultipartCreate, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
-	var req LinkUploadRequest
-	g, err := u.startUpload(&req)
+	u, req, g, err := s.beginLinkUpload(c, ActionLinkMultipartCreate)
 	if err != nil {
 		return err
 	}
@@ -39,11 +33,17 @@ func (s *Server) linkMultipartCreate(c echo.Context) error {
 	return c.JSON(http.StatusOK, LinkMultipartResponse{Path: rel, UploadID: up.UploadID, Plan: up.Plan})
 }
 
+// LinkUploadRef names a multipart upload a link started: the file, relative
+// to the link's folder, and the upload.
+type LinkUploadRef struct {
+	Path     string `json:"path"`
+	UploadID string `json:"uploadId"`
+}
+
 // LinkPartsRequest asks for presigned UploadPart URLs of a link's upload.
 type LinkPartsRequest struct {
-	Path     string               `json:"path"`
-	UploadID string               `json:"uploadId"`
-	Parts    []objects.PartToSign `json:"parts"`
+	LinkUploadRef
+	Parts []objects.PartToSign `json:"parts"`
 }
 
 func (s *Server) linkMultipartParts(c echo.Context) error {
@@ -67,9 +67,8 @@ func (s *Server) linkMultipartListParts(c echo.Context) error {
 
 // LinkCompleteRequest finishes a link's multipart upload.
 type LinkCompleteRequest struct {
-	Path     string                  `json:"path"`
-	UploadID string                  `json:"uploadId"`
-	Parts    []objects.CompletedPart `json:"parts"`
+	LinkUploadRef
+	Parts []objects.CompletedPart `json:"parts"`
 }
 
 func (s *Server) linkMultipartComplete(c echo.Context) error {
@@ -96,8 +95,7 @@ func (s *Server) linkMultipartComplete(c echo.Context) error {
 
 // LinkAbortRequest discards a link's multipart upload.
 type LinkAbortRequest struct {
-	Path     string `json:"path"`
-	UploadID string `json:"uploadId"`
+	LinkUploadRef
 }
 
 func (s *Server) linkMultipartAbort(c echo.Context) error {

@@ -216,10 +216,22 @@ type LinkUploadResponse struct {
 	Created bool                      `json:"created,omitempty"`
 }
 
-// startUpload takes the steps every upload through a link starts with: a
-// fresh key, the creator's write permission and grant limits, the link's
-// limits, and one use. It returns the limits to sign into the upload: the
-// creator's grant's, narrowed by the link's.
+// beginLinkUpload takes the steps every upload through a link starts with:
+// the UploadRequest link, the request body, a fresh key, the creator's write
+// permission and grant limits, the link's limits, and one use. It returns
+// the limits to sign into the upload: the creator's grant's, narrowed by the
+// link's.
+func (s *Server) beginLinkUpload(c echo.Context, action string) (*linkUse, *LinkUploadRequest, authz.UploadLimits, error) {
+	u, err := s.beginLink(c, action, v1alpha1.LinkUploadRequest)
+	if err != nil {
+		return nil, nil, authz.UploadLimits{}, err
+	}
+	req := &LinkUploadRequest{}
+	g, err := u.startUpload(req)
+	return u, req, g, err
+}
+
+// startUpload reads req and takes beginLinkUpload's steps after the link.
 func (u *linkUse) startUpload(req *LinkUploadRequest) (authz.UploadLimits, error) {
 	if err := u.bind(req); err != nil {
 		return authz.UploadLimits{}, err
@@ -275,12 +287,7 @@ func (u *linkUse) checkLinkLimits(contentType string, size int64) error {
 func linkSecret(l *v1alpha1.AccessLink) []byte { return []byte(l.UID) }
 
 func (s *Server) linkUpload(c echo.Context) error {
-	u, err := s.beginLink(c, ActionLinkUpload, v1alpha1.LinkUploadRequest)
-	if err != nil {
-		return err
-	}
-	var req LinkUploadRequest
-	g, err := u.startUpload(&req)
+	u, req, g, err := s.beginLinkUpload(c, ActionLinkUpload)
 	if err != nil {
 		return err
 	}
@@ -341,11 +348,9 @@ type linkPathRequest interface{ linkPath() string }
 // queryPath is a path given in the query string rather than in a body.
 type queryPath string
 
-func (q queryPath) linkPath() string            { return string(q) }
-func (r *LinkObjectRequest) linkPath() string   { return r.Path }
-func (r *LinkPartsRequest) linkPath() string    { return r.Path }
-func (r *LinkCompleteRequest) linkPath() string { return r.Path }
-func (r *LinkAbortRequest) linkPath() string    { return r.Path }
+func (q queryPath) linkPath() string          { return string(q) }
+func (r *LinkObjectRequest) linkPath() string { return r.Path }
+func (r *LinkUploadRef) linkPath() string     { return r.Path }
 
 // issuedUpload takes the steps every call that goes on with an upload
 // through a link starts with, in this order: resolve the link, read the body

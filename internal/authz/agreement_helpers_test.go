@@ -3,7 +3,6 @@ package authz_test
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/keys"
 	"github.com/s3am/s3-access-manager/internal/policy"
+	"github.com/s3am/s3-access-manager/internal/policy/policytest"
 )
 
 // The world of the agreement test: the index and the IAM policies are built
@@ -258,39 +258,11 @@ func (c agreeCase) disagrees() bool {
 // shrink removes grants, then permissions and subjects, while the case still
 // disagrees, so that a failure shows the smallest case found.
 func (c agreeCase) shrink() agreeCase {
-	for changed := true; changed; {
-		changed = false
-		for i := range c.Grants {
-			smaller := c
-			smaller.Grants = slices.Delete(slices.Clone(c.Grants), i, i+1)
-			if smaller.disagrees() {
-				c, changed = smaller, true
-				break
-			}
-		}
-		if changed {
-			continue
-		}
-		for i := range c.Grants {
-			for _, perm := range c.Grants[i].Permissions.List() {
-				smaller := c
-				smaller.Grants = slices.Clone(c.Grants)
-				smaller.Grants[i].Permissions &^= grant.Permissions(perm)
-				if smaller.disagrees() {
-					c, changed = smaller, true
-				}
-			}
-			for j := 0; j < len(c.Grants[i].Subjects) && len(c.Grants[i].Subjects) > 1; j++ {
-				smaller := c
-				smaller.Grants = slices.Clone(c.Grants)
-				smaller.Grants[i].Subjects = slices.Delete(slices.Clone(c.Grants[i].Subjects), j, j+1)
-				if smaller.disagrees() {
-					c, changed = smaller, true
-					break
-				}
-			}
-		}
-	}
+	c.Grants = policytest.ShrinkGrants(c.Grants, func(grants []grant.Grant) bool {
+		smaller := c
+		smaller.Grants = grants
+		return smaller.disagrees()
+	})
 	return c
 }
 
@@ -335,26 +307,7 @@ func (c agreeCase) describe() string {
 
 // agreeGen draws random, valid grants, principals, keys and prefixes that
 // crowd around each other's boundaries.
-type agreeGen struct{ rng *rand.Rand }
-
-func (g agreeGen) pick(xs []string) string { return xs[g.rng.IntN(len(xs))] }
-
-func (g agreeGen) join(from []string, n int) string {
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = g.pick(from)
-	}
-	return strings.Join(parts, "/")
-}
-
-// parent is a random proper parent folder of prefix ("" for the bucket root).
-func (g agreeGen) parent(prefix string) string {
-	ps := keys.Parents(prefix)
-	if len(ps) == 0 {
-		return ""
-	}
-	return ps[g.rng.IntN(len(ps))]
-}
+type agreeGen struct{ policytest.Gen }
 
 // beside is a name that shares a string prefix with root's folder name but
 // is not under root: a longer or a truncated last segment. It has no
@@ -362,39 +315,32 @@ func (g agreeGen) parent(prefix string) string {
 func (g agreeGen) beside(root string) string {
 	folder := strings.TrimSuffix(root, "/")
 	if folder == "" {
-		return g.pick(agreeKeySegments)
+		return g.Pick(agreeKeySegments)
 	}
-	if g.rng.IntN(4) == 0 {
+	if g.IntN(4) == 0 {
 		return folder[:len(folder)-1]
 	}
-	return folder + g.pick(agreeBesideSuffixes)
+	return folder + g.Pick(agreeBesideSuffixes)
 }
 
 // grants draws 1 to 6 grants. Later grants often relate to an earlier one:
 // nested below it, at one of its parents, or beside it.
 func (g agreeGen) grants() []grant.Grant {
-	n := 1 + g.rng.IntN(6)
+	n := 1 + g.IntN(6)
 	out := make([]grant.Grant, 0, n)
 	for i := range n {
 		bucket, prefix := g.grantRoot(out)
-		var subjects []grant.Subject
-		for len(subjects) == 0 || g.rng.IntN(3) == 0 {
-			if g.rng.IntN(2) == 0 {
-				subjects = append(subjects, grant.Subject{Kind: grant.User, Name: g.pick(agreeUsers)})
-			} else {
-				subjects = append(subjects, grant.Subject{Kind: grant.Group, Name: g.pick(agreeGroups)})
-			}
-		}
+		subjects := g.Subjects(agreeUsers, agreeGroups)
 		conn := agreeConnection
-		if g.rng.IntN(12) == 0 {
+		if g.IntN(12) == 0 {
 			conn = agreeOtherConnection
 		}
-		ps := grant.Permissions(g.rng.IntN(16))
-		if ps == 0 && g.rng.IntN(2) == 0 {
+		ps := grant.Permissions(g.IntN(16))
+		if ps == 0 && g.IntN(2) == 0 {
 			ps = grant.Permissions(grant.List)
 		}
 		out = append(out, grant.Grant{
-			Namespace:   g.pick([]string{"ns-a", "ns-b"}),
+			Namespace:   g.Pick([]string{"ns-a", "ns-b"}),
 			Name:        fmt.Sprintf("g%d", i),
 			Connection:  conn,
 			Bucket:      bucket,
@@ -408,24 +354,24 @@ func (g agreeGen) grants() []grant.Grant {
 
 func (g agreeGen) grantRoot(prev []grant.Grant) (bucket, prefix string) {
 	for {
-		bucket = g.pick(agreeBuckets)
+		bucket = g.Pick(agreeBuckets)
 		var p string
-		switch r := g.rng.IntN(10); {
+		switch r := g.IntN(10); {
 		case r == 0:
 			return bucket, ""
 		case r <= 4 && len(prev) > 0:
-			base := prev[g.rng.IntN(len(prev))]
+			base := prev[g.IntN(len(prev))]
 			bucket = base.Bucket
-			switch g.rng.IntN(3) {
+			switch g.IntN(3) {
 			case 0:
-				p = base.Prefix + g.join(agreeRootSegments, 1+g.rng.IntN(2)) + "/"
+				p = base.Prefix + g.Join(agreeRootSegments, 1+g.IntN(2)) + "/"
 			case 1:
-				p = g.parent(base.Prefix)
+				p = g.Parent(base.Prefix)
 			default:
 				p = g.beside(base.Prefix) + "/"
 			}
 		default:
-			p = g.join(agreeRootSegments, 1+g.rng.IntN(3)) + "/"
+			p = g.Join(agreeRootSegments, 1+g.IntN(3)) + "/"
 		}
 		if p != "" && keys.ValidateGrantPrefix(p) == nil {
 			return bucket, p
@@ -434,19 +380,13 @@ func (g agreeGen) grantRoot(prev []grant.Grant) (bucket, prefix string) {
 }
 
 func (g agreeGen) principal() grant.Principal {
-	p := grant.Principal{User: g.pick(agreePrincipalUsers)}
-	for _, group := range agreePrincipalGroups {
-		if g.rng.IntN(3) == 0 {
-			p.Groups = append(p.Groups, group)
-		}
-	}
-	return p
+	return g.Principal(agreePrincipalUsers, agreePrincipalGroups, 3)
 }
 
 // bucket is mostly a grant's bucket, sometimes any.
 func (g agreeGen) bucket(root grant.Grant) string {
-	if g.rng.IntN(5) == 0 {
-		return g.pick(agreeBuckets)
+	if g.IntN(5) == 0 {
+		return g.Pick(agreeBuckets)
 	}
 	return root.Bucket
 }
@@ -456,27 +396,27 @@ func (g agreeGen) bucket(root grant.Grant) string {
 // anywhere.
 func (g agreeGen) key(gs []grant.Grant) (bucket, key string) {
 	for {
-		root := gs[g.rng.IntN(len(gs))]
+		root := gs[g.IntN(len(gs))]
 		base := root.Prefix
 		var k string
-		switch g.rng.IntN(8) {
+		switch g.IntN(8) {
 		case 0, 1:
-			k = base + g.pick(agreeKeySegments)
+			k = base + g.Pick(agreeKeySegments)
 		case 2:
-			k = base + g.join(agreeKeySegments, 3+g.rng.IntN(4))
+			k = base + g.Join(agreeKeySegments, 3+g.IntN(4))
 		case 3:
 			k = strings.TrimSuffix(base, "/")
 		case 4:
 			k = g.beside(base)
-			if g.rng.IntN(2) == 0 {
-				k += "/" + g.pick(agreeKeySegments)
+			if g.IntN(2) == 0 {
+				k += "/" + g.Pick(agreeKeySegments)
 			}
 		case 5:
-			k = g.parent(base) + g.pick(agreeKeySegments)
+			k = g.Parent(base) + g.Pick(agreeKeySegments)
 		case 6:
-			k = base + g.join(agreeRootSegments, 1) + "/" + g.pick(agreeKeySegments)
+			k = base + g.Join(agreeRootSegments, 1) + "/" + g.Pick(agreeKeySegments)
 		default:
-			k = g.join(agreeKeySegments, 1+g.rng.IntN(3))
+			k = g.Join(agreeKeySegments, 1+g.IntN(3))
 		}
 		if keys.ValidateKey(k) == nil {
 			return g.bucket(root), k
@@ -488,24 +428,24 @@ func (g agreeGen) key(gs []grant.Grant) (bucket, key string) {
 // a parent of the root, the root itself, below it, beside it, or anywhere.
 func (g agreeGen) listPrefix(gs []grant.Grant) (bucket, prefix string) {
 	for {
-		root := gs[g.rng.IntN(len(gs))]
+		root := gs[g.IntN(len(gs))]
 		base := root.Prefix
 		var p string
-		switch g.rng.IntN(8) {
+		switch g.IntN(8) {
 		case 0:
 			p = ""
 		case 1, 2:
-			p = g.parent(base)
+			p = g.Parent(base)
 		case 3:
 			p = base
 		case 4:
-			p = base + g.join(agreeKeySegments, 1+g.rng.IntN(2)) + "/"
+			p = base + g.Join(agreeKeySegments, 1+g.IntN(2)) + "/"
 		case 5:
 			p = g.beside(base) + "/"
 		case 6:
-			p = g.parent(base) + g.pick(agreeKeySegments) + "/"
+			p = g.Parent(base) + g.Pick(agreeKeySegments) + "/"
 		default:
-			p = g.join(agreeKeySegments, 1+g.rng.IntN(3)) + "/"
+			p = g.Join(agreeKeySegments, 1+g.IntN(3)) + "/"
 		}
 		if keys.ValidateListPrefix(p) == nil {
 			return g.bucket(root), p

@@ -11,6 +11,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/authz"
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/policy"
+	"github.com/s3am/s3-access-manager/internal/policy/policytest"
 )
 
 // The property: the authorization index and the IAM policies generated from
@@ -50,7 +51,7 @@ func TestIndexAgreesWithPolicies(t *testing.T) {
 		sets = agreeShortSets
 	}
 	start := time.Now()
-	gen := agreeGen{rng: rand.New(rand.NewPCG(agreeSeed1, agreeSeed2))}
+	gen := agreeGen{policytest.Gen{Rand: rand.New(rand.NewPCG(agreeSeed1, agreeSeed2))}}
 	tallies := map[string]*agreeTally{}
 	modes := map[authz.ListMode]int{}
 	var requests, disagreements, oversized, sessions int

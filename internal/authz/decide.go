@@ -54,12 +54,14 @@ func (s *snapshot) decide(p grant.Principal, perm grant.Permission, connection, 
 	if r != "" {
 		return Decision{Reason: r}, decider{}
 	}
-	m := s.match(p, cs, bucket, key, perm)
+	var a acc
+	s.accumulate(&a, p, cs, bucket, key, perm)
 	switch {
-	case m.allow.recs != nil:
-		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: m.allow.id}, m.allow
-	case m.cover.recs != nil:
-		return Decision{Reason: ReasonPermissionMissing, Grant: m.cover.id}, decider{}
+	case a.allow.set():
+		d := a.allow.decider()
+		return Decision{Allowed: true, Reason: ReasonAllowed, Grant: d.id}, d
+	case a.cover.set():
+		return Decision{Reason: ReasonPermissionMissing, Grant: a.cover.decider().id}, decider{}
 	}
 	return Decision{Reason: ReasonNoGrant}, decider{}
 }
@@ -67,20 +69,25 @@ func (s *snapshot) decide(p grant.Principal, perm grant.Permission, connection, 
 // match offers path to the roots of p's user and of each of its groups in
 // bucket of cs.
 func (s *snapshot) match(p grant.Principal, cs *connState, bucket, path string, perm grant.Permission) match {
-	var m match
-	loc, ok := cs.buckets[bucket]
+	var a acc
+	s.accumulate(&a, p, cs, bucket, path, perm)
+	return a.result()
+}
+
+// accumulate is match into a, which leaves the deciding grants encoded.
+func (s *snapshot) accumulate(a *acc, p grant.Principal, cs *connState, bucket, path string, perm grant.Permission) {
+	loc, ok := cs.bucketIndex.get(bucket)
 	if !ok {
-		return m
+		return
 	}
 	var refs [8]subjectRef
 	for from := 0; from <= len(p.Groups); {
 		var n int
 		n, from = s.principalRefs(p, loc, from, &refs)
 		for _, ref := range refs[:n] {
-			m.considerBlock(ref.sh, ref.block, path, perm)
+			a.considerBlock(ref.sh, ref.block, path, perm)
 		}
 	}
-	return m
 }
 
 // validPermission reports whether perm is exactly one of the four permissions.

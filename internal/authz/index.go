@@ -2,7 +2,6 @@ package authz
 
 import (
 	"errors"
-	"hash/maphash"
 	"sync"
 	"sync/atomic"
 
@@ -35,13 +34,13 @@ type Index struct {
 	// shardNames lists the subjects of each shard.
 	shardNames map[shardKey]map[string]struct{}
 	// seed is every snapshot's: it places names in shards.
-	seed maphash.Seed
+	seed uint64
 }
 
 // New returns an empty, unsynced index: it denies everything with
 // ReasonNotSynced until MarkSynced.
 func New() *Index {
-	ix := &Index{seed: maphash.MakeSeed()}
+	ix := &Index{seed: newHashSeed()}
 	ix.reset()
 	ix.cur.Store(&snapshot{seed: ix.seed})
 	return ix
@@ -86,6 +85,7 @@ func (ix *Index) Replace(grants []grant.Grant) error {
 			base.conns[name] = &connState{known: true, ready: cs.ready}
 		}
 	}
+	base.connIndex = newNameTable(base.conns)
 	touched := make(map[memberKey]struct{}, len(ix.members))
 	for mk := range ix.members {
 		touched[mk] = struct{}{}
@@ -268,7 +268,7 @@ func (ix *Index) build(base *snapshot, touched map[memberKey]struct{}) *snapshot
 
 // shardOf returns the shard that holds s.
 func (ix *Index) shardOf(s grant.Subject) shardKey {
-	return shardKey{kindIndex(s.Kind), maphash.String(ix.seed, s.Name) & (subjectShards - 1)}
+	return shardKey{kindIndex(s.Kind), nameHash(ix.seed, s.Name) & (subjectShards - 1)}
 }
 
 // buildShard lays out the shard sk from the writer's tables.
@@ -281,7 +281,7 @@ func (ix *Index) buildShard(sk shardKey) *subjectShard {
 			subj.Kind = grant.Group
 		}
 		locs := sortedLocations(ix.locations[subj])
-		ss := shardSubject{hash: maphash.String(ix.seed, name), name: name, locs: make([]shardLoc, len(locs))}
+		ss := shardSubject{hash: nameHash(ix.seed, name), name: name, locs: make([]shardLoc, len(locs))}
 		for i, loc := range locs {
 			ss.locs[i] = shardLoc{id: ix.locIDs[loc], set: ix.sets[memberKey{subj, loc}]}
 		}

@@ -66,7 +66,7 @@ func (s *snapshot) breadcrumbs(p grant.Principal, cs *connState, bucket, prefix 
 			folders = append(folders, child)
 		}
 	}
-	if loc, ok := cs.buckets[bucket]; ok {
+	if loc, ok := cs.bucketIndex.get(bucket); ok {
 		s.eachSubject(p, loc, func(ref subjectRef) { ref.sh.set(ref.block).below(prefix, visit) })
 	}
 	slices.Sort(folders)

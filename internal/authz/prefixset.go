@@ -165,12 +165,85 @@ func better(d decider, n int, cur decider, curLen int) bool {
 // at the first that gives perm: shorter roots of the set cannot beat it. path
 // is a valid key, or a valid listing prefix, which a root equal to it covers.
 func (m *match) consider(ps *prefixSet, path string, perm grant.Permission) {
+	a := m.acc()
+	a.consider(ps, path, perm)
+	*m = a.result()
+}
+
+// considerBlock offers the roots of block b of sh, as consider does for its
+// prefix set.
+func (m *match) considerBlock(sh *subjectShard, b uint32, path string, perm grant.Permission) {
+	a := m.acc()
+	a.considerBlock(sh, b, path, perm)
+	*m = a.result()
+}
+
+// acc returns an accumulator holding m.
+func (m *match) acc() acc {
+	return acc{allow: cand{d: m.allow}, allowLen: m.allowLen, cover: cand{d: m.cover}, coverLen: m.coverLen}
+}
+
+// acc is a match being accumulated. A candidate read from a block stays
+// encoded, as its shard and decider entry, until result: most candidates
+// are beaten by another or never read, and decoding one costs more than
+// the rest of offering its root.
+type acc struct {
+	allow    cand
+	allowLen int
+	cover    cand
+	coverLen int
+}
+
+// cand is a deciding grant: d, or when sh is not nil the decider entry at
+// e of sh's arena.
+type cand struct {
+	d  decider
+	sh *subjectShard
+	e  uint32
+}
+
+// set reports whether c is a grant.
+func (c *cand) set() bool { return c.sh != nil || c.d.recs != nil }
+
+// r returns c's record.
+func (c *cand) r() *record {
+	if c.sh != nil {
+		return c.sh.recAt(c.e)
+	}
+	return c.d.r()
+}
+
+// decider decodes c.
+func (c *cand) decider() decider {
+	if c.sh != nil {
+		return c.sh.deciderAt(c.e)
+	}
+	return c.d
+}
+
+// result decodes the accumulated match.
+func (a *acc) result() match {
+	return match{allow: a.allow.decider(), allowLen: a.allowLen, cover: a.cover.decider(), coverLen: a.coverLen}
+}
+
+// beats reports whether a grant rooted at n bytes beats cur rooted at
+// curLen: the longer root wins; on a tie of lengths the caller compares
+// namespace/name (tie reports it).
+func beats(n int, cur *cand, curLen int) (yes, tie bool) {
+	if !cur.set() || n > curLen {
+		return true, false
+	}
+	return false, n == curLen
+}
+
+// consider is match.consider.
+func (a *acc) consider(ps *prefixSet, path string, perm grant.Permission) {
 	if ps == nil {
 		return
 	}
 	if ps.byPrefix == nil {
 		for i := range ps.roots {
-			if rt := &ps.roots[i]; keys.Covers(rt.prefix, path) && m.offer(rt, perm) {
+			if rt := &ps.roots[i]; keys.Covers(rt.prefix, path) && a.offer(rt, perm) {
 				return
 			}
 		}
@@ -180,63 +253,68 @@ func (m *match) consider(ps *prefixSet, path string, perm grant.Permission) {
 		if n > len(path) || n > 0 && path[n-1] != '/' {
 			continue
 		}
-		if rt := ps.byPrefix[path[:n]]; rt != nil && m.offer(rt, perm) {
+		if rt := ps.byPrefix[path[:n]]; rt != nil && a.offer(rt, perm) {
 			return
 		}
 	}
 }
 
-// considerBlock offers the roots of block b of sh, as consider does for its
-// prefix set.
-func (m *match) considerBlock(sh *subjectShard, b uint32, path string, perm grant.Permission) {
-	n := sh.u32(b + 8)
-	if n == largeSet {
-		m.consider(sh.set(b), path, perm)
+// considerBlock is match.considerBlock.
+func (a *acc) considerBlock(sh *subjectShard, b uint32, path string, perm grant.Permission) {
+	w := sh.u32(b)
+	if w&0xffff == spilled {
+		a.consider(sh.set(b), path, perm)
 		return
 	}
-	r := b + blockHeader + sh.u32(b)
-	deciders := r + n*rootEntrySize
+	deciders := b + w>>16
+	n := uint32(sh.arena[b+12])
+	r := b + blockHeader + w&0xffff
+	p := r + n*rootEntrySize
 	for range n {
-		off, size := sh.u32(r), sh.u32(r+4)
-		if keys.Covers(sh.arena[off:off+size], path) && m.offerEntry(sh, r, deciders, int(size), perm) {
+		size := sh.u16(r)
+		if keys.Covers(sh.arena[p:p+size], path) && a.offerEntry(sh, r, deciders, int(size), perm) {
 			return
 		}
+		p += size
 		r += rootEntrySize
 	}
 }
 
 // offerEntry is offer for the root entry r of sh, rooted at n bytes, whose
 // block's deciders start at deciders.
-func (m *match) offerEntry(sh *subjectShard, r, deciders uint32, n int, perm grant.Permission) bool {
-	ds := sh.arena[r+12 : r+17]
-	if m.cover.recs == nil || n >= m.coverLen {
-		if first := sh.decider(deciders, ds[0]); better(first, n, m.cover, m.coverLen) {
-			m.cover, m.coverLen = first, n
+func (a *acc) offerEntry(sh *subjectShard, r, deciders uint32, n int, perm grant.Permission) bool {
+	ds := sh.arena[r+3 : r+8]
+	if !a.cover.set() || n >= a.coverLen {
+		e := deciders + uint32(ds[0]-1)*deciderSize
+		if yes, tie := beats(n, &a.cover, a.coverLen); yes || tie && sh.recAt(e).less(a.cover.r()) {
+			a.cover, a.coverLen = cand{sh: sh, e: e}, n
 		}
 	}
-	if !grant.Permissions(sh.u32(r + 8)).Has(perm) {
+	if !grant.Permissions(sh.arena[r+2]).Has(perm) {
 		return false
 	}
-	d := sh.decider(deciders, ds[1+bits.TrailingZeros8(uint8(perm))&3])
-	if better(d, n, m.allow, m.allowLen) {
-		m.allow, m.allowLen = d, n
+	// perm is a single bit here (Decide checks), so this indexes the
+	// deciders, and the root has a decider for every permission it gives.
+	e := deciders + uint32(ds[1+bits.TrailingZeros8(uint8(perm))&3]-1)*deciderSize
+	if yes, tie := beats(n, &a.allow, a.allowLen); yes || tie && sh.recAt(e).less(a.allow.r()) {
+		a.allow, a.allowLen = cand{sh: sh, e: e}, n
 	}
 	return true
 }
 
 // offer records a covering root and reports whether it gives perm.
-func (m *match) offer(rt *root, perm grant.Permission) bool {
+func (a *acc) offer(rt *root, perm grant.Permission) bool {
 	n := len(rt.prefix)
-	if better(rt.first, n, m.cover, m.coverLen) {
-		m.cover, m.coverLen = rt.first, n
+	if yes, tie := beats(n, &a.cover, a.coverLen); yes || tie && rt.first.r().less(a.cover.r()) {
+		a.cover, a.coverLen = cand{d: rt.first}, n
 	}
 	if !rt.permissions.Has(perm) {
 		return false
 	}
 	// perm is a single bit here (Decide checks), so this indexes deciders.
 	d := rt.deciders[bits.TrailingZeros8(uint8(perm))&3]
-	if better(d, n, m.allow, m.allowLen) {
-		m.allow, m.allowLen = d, n
+	if yes, tie := beats(n, &a.allow, a.allowLen); yes || tie && d.r().less(a.allow.r()) {
+		a.allow, a.allowLen = cand{d: d}, n
 	}
 	return true
 }

@@ -97,13 +97,23 @@ func (e *editor) setShard(k shardKey, sh *subjectShard) {
 		g = copied
 		e.next.subjects[gk.kind][gk.shard] = g
 	}
-	g[k.shard%shardsPerGroup] = sh
+	if sh == nil {
+		g[k.shard%shardsPerGroup] = subjectShard{}
+	} else {
+		g[k.shard%shardsPerGroup] = *sh
+	}
 }
 
 // finish returns the snapshot to publish.
 func (e *editor) finish() *snapshot {
 	for name, cs := range e.connStates {
 		e.dropIfEmpty(name, cs)
+		if e.bucketMaps[name] {
+			cs.bucketIndex = newNameTable(cs.buckets)
+		}
+	}
+	if e.conns {
+		e.next.connIndex = newNameTable(e.next.conns)
 	}
 	return e.next
 }

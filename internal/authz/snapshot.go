@@ -1,8 +1,6 @@
 package authz
 
 import (
-	"hash/maphash"
-
 	"github.com/s3am/s3-access-manager/internal/grant"
 )
 
@@ -16,8 +14,10 @@ import (
 // location id finds the subject's roots there.
 type snapshot struct {
 	synced bool
-	seed   maphash.Seed
+	seed   uint64
 	conns  map[string]*connState
+	// connIndex is conns for the hot path.
+	connIndex nameTable[*connState]
 	// subjects holds the users ([userNames]) and groups ([groupNames]), in
 	// groups of shards so that a change copies one small group.
 	subjects [2][subjectShards / shardsPerGroup]*shardGroup
@@ -36,10 +36,14 @@ type connState struct {
 	// buckets maps a bucket name to its location id. A location keeps its id
 	// until the next Replace, even when its last grant is gone.
 	buckets map[string]uint32
+	// bucketIndex is buckets for the hot path.
+	bucketIndex nameTable[uint32]
 }
 
-// shardGroup is one group of shards of snapshot.subjects.
-type shardGroup [shardsPerGroup]*subjectShard
+// shardGroup is one group of shards of snapshot.subjects. The shards are
+// held by value, so that a lookup goes from the group straight to the
+// shard's table, without loading a pointer to the shard first.
+type shardGroup [shardsPerGroup]subjectShard
 
 const shardsPerGroup = 32
 
@@ -48,7 +52,9 @@ const shardsPerGroup = 32
 func (s *snapshot) shard(kind int, h uint64) *subjectShard {
 	i := h & (subjectShards - 1)
 	if g := s.subjects[kind][i/shardsPerGroup]; g != nil {
-		return g[i%shardsPerGroup]
+		if sh := &g[i%shardsPerGroup]; sh.table != nil {
+			return sh
+		}
 	}
 	return nil
 }
@@ -63,7 +69,7 @@ const (
 type location struct{ connection, bucket string }
 
 // hash is the seeded hash of a subject name.
-func (s *snapshot) hash(name string) uint64 { return maphash.String(s.seed, name) }
+func (s *snapshot) hash(name string) uint64 { return nameHash(s.seed, name) }
 
 // kindIndex maps a subject kind to its snapshot.subjects index.
 func kindIndex(k grant.SubjectKind) int {
@@ -81,10 +87,18 @@ type subjectRef struct {
 
 // principalRefs finds p's user and groups in location loc, at most len(out)
 // of them starting with the name at from (0 is the user, i the group i-1),
-// and returns how many it found and where to continue. All lookups of a
-// batch run before any result is used, so that their cache misses overlap.
+// and returns how many it found and where to continue.
+//
+// A lookup is two dependent loads that are usually cache misses: a table
+// slot, then the block it points to. They are issued in passes over the
+// whole batch, so that the misses of the user and the groups overlap
+// instead of queueing behind each other's mispredicted branches: first every
+// name is hashed and its first slot read, then the block of every slot whose
+// tag matches is read, and only then are names compared.
 func (s *snapshot) principalRefs(p grant.Principal, loc uint32, from int, out *[8]subjectRef) (n, next int) {
-	for next = from; next <= len(p.Groups) && n < len(out); next++ {
+	var probes [8]probe
+	k := 0
+	for next = from; next <= len(p.Groups) && k < len(probes); next++ {
 		kind, name := userNames, p.User
 		if next > 0 {
 			kind, name = groupNames, p.Groups[next-1]
@@ -94,9 +108,18 @@ func (s *snapshot) principalRefs(p grant.Principal, loc uint32, from int, out *[
 			continue
 		}
 		h := s.hash(name)
-		sh := s.shard(kind, h)
-		if b, ok := sh.find(h, name, loc); ok {
-			out[n] = subjectRef{sh, b}
+		if sh := s.shard(kind, h); sh != nil {
+			probes[k].start(sh, h, name, loc)
+			k++
+		}
+	}
+	for i := range probes[:k] {
+		probes[i].prefetch()
+	}
+	for i := range probes[:k] {
+		pr := &probes[i]
+		if b, ok := pr.sh.resolve(pr, loc); ok {
+			out[n] = subjectRef{pr.sh, b}
 			n++
 		}
 	}
@@ -143,7 +166,7 @@ func (s *snapshot) eachSet(p grant.Principal, fn func(location, *prefixSet)) {
 // readyConnection returns the state of a ready connection, or the reason to
 // deny requests on it.
 func (s *snapshot) readyConnection(name string) (*connState, Reason) {
-	cs := s.conns[name]
+	cs, _ := s.connIndex.get(name)
 	switch {
 	case cs == nil || !cs.known:
 		return nil, ReasonUnknownConnection

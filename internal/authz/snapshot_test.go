@@ -174,7 +174,7 @@ func TestSubjectShard(t *testing.T) {
 		}
 		for _, l := range subj.locs {
 			b, ok := sh.find(hashOf(i), subj.name, l.id)
-			if !ok || sh.arena[b+blockHeader:b+blockHeader+sh.u32(b)] != subj.name || sh.set(b) != l.set {
+			if !ok || sh.blockName(b) != subj.name || sh.set(b) != l.set {
 				t.Fatalf("find(%s, %d) = %d, %v", subj.name, l.id, b, ok)
 			}
 			if _, ok := sh.find(hashOf(i), subj.name+"x", l.id); ok {

@@ -24,21 +24,28 @@ const (
 // user and groups are all looked up before any block is matched, so their
 // misses overlap. It is immutable once built.
 //
-// A block, at offset b of arena (integers are little-endian uint32):
+// Blocks are packed tight because their total size decides whether the
+// index's hot part fits the caches and the TLB's reach: at 100k grants a
+// block is 70-80 bytes, two cache lines at most. A block, at offset b of
+// arena (integers little-endian):
 //
-//	b+0 name length, b+4 location id, b+8 root count (largeSet: see below),
-//	b+12 index in sets, b+16 the name;
+//	b+0 u16 name length (spilled: see below), b+2 u16 offset from b of
+//	the deciders, b+4 u32 location id, b+8 u32 index in sets, b+12 u8
+//	root count, b+13 the name;
 //	then per root (longest prefix first, then in byte order) rootEntrySize
-//	bytes: prefix offset, prefix length, permissions, then five bytes that
-//	are 1 + the index of a decider of the block, or 0 for none: the first
-//	grant of the root, then the first giving each permission bit;
-//	then the block's deciders, deciderSize bytes each: id offset, id
-//	length, index in recs;
-//	then the prefixes and ids.
+//	bytes: u16 prefix length, u8 permissions, then five bytes that are 1 +
+//	the index of a decider of the block, or 0 for none: the first grant of
+//	the root, then the first giving each permission bit;
+//	then the prefixes, in the roots' order;
+//	then the block's deciders, deciderSize bytes each: u32 index in recs,
+//	u16 offset of the id from the entry, u16 id length;
+//	then the ids.
 //
-// A location with more than linearMax roots encodes none and is matched
-// through its prefix set, which is indexed by prefix. sets holds every
-// location's prefix set, for listings and Roots.
+// A location with more than linearMax roots, or whose block would not fit
+// these widths, is spilled: its block is the header alone, with the name
+// length spilled, and it is matched through its prefix set, which holds
+// the name and is indexed by prefix. sets holds every location's prefix set,
+// for listings and Roots.
 type subjectShard struct {
 	// table maps a slot hash of (name, location) to its block: tag (the
 	// hash's high 32 bits) << 32 | (offset + 1); 0 is an empty slot. Its
@@ -53,10 +60,12 @@ type subjectShard struct {
 }
 
 const (
-	blockHeader   = 16
-	rootEntrySize = 20
-	deciderSize   = 12
-	largeSet      = ^uint32(0)
+	blockHeader   = 13
+	rootEntrySize = 8
+	deciderSize   = 8
+	// spilled is the name length of a spilled block.
+	spilled  = 0xffff
+	maxBlock = 0xffff
 )
 
 // slotHash mixes a name's hash with a location id.
@@ -72,41 +81,114 @@ func (sh *subjectShard) u32(off uint32) uint32 {
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 }
 
+// u16 reads the 16-bit integer at off of the arena.
+func (sh *subjectShard) u16(off uint32) uint32 {
+	s := sh.arena[off:]
+	_ = s[1]
+	return uint32(s[0]) | uint32(s[1])<<8
+}
+
+// probe is one lookup of a name in a shard, in flight: its slot hash, and
+// the value of its first slot and the first word of the block it names,
+// read ahead of need (see snapshot.principalRefs).
+type probe struct {
+	sh   *subjectShard
+	name string
+	x    uint64
+	v    uint64
+	// word is the first word of the block v names (its name length and
+	// deciders' offset), when v's tag matches.
+	word uint32
+}
+
+// start starts the lookup in sh of name, whose hash is h, in location loc:
+// it reads the first slot. It fills pr field by field: a probe built and
+// then copied whole would be read back wider than it was written, which
+// stalls store-to-load forwarding on the hot path.
+func (pr *probe) start(sh *subjectShard, h uint64, name string, loc uint32) {
+	x := slotHash(h, loc)
+	pr.sh, pr.name, pr.x = sh, name, x
+	pr.v = sh.table[x&uint64(len(sh.table)-1)]
+	pr.word = 0
+}
+
+// prefetch reads the first word of the block the first slot names, if its
+// tag matches, so that the block is on its way while other probes run.
+func (pr *probe) prefetch() {
+	if pr.v != 0 && pr.v>>32 == pr.x>>32 {
+		pr.word = pr.sh.u32(uint32(pr.v) - 1)
+	}
+}
+
 // find returns the block of name, whose hash is h, in location loc.
 func (sh *subjectShard) find(h uint64, name string, loc uint32) (uint32, bool) {
 	if sh == nil {
 		return 0, false
 	}
-	x := slotHash(h, loc)
+	var pr probe
+	pr.start(sh, h, name, loc)
+	pr.prefetch()
+	return sh.resolve(&pr, loc)
+}
+
+// resolve finishes the probe: it returns the block of the probe's name in
+// location loc.
+func (sh *subjectShard) resolve(pr *probe, loc uint32) (uint32, bool) {
 	mask := uint64(len(sh.table) - 1)
-	tag := x >> 32
-	for i := x & mask; ; i = (i + 1) & mask {
-		v := sh.table[i]
+	tag := pr.x >> 32
+	i, v := pr.x&mask, pr.v
+	if v == 0 {
+		return 0, false
+	}
+	// The first slot's block word was read ahead.
+	if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, pr.word, pr.name, loc) {
+		return b, true
+	}
+	for {
+		i = (i + 1) & mask
+		v = sh.table[i]
 		if v == 0 {
 			return 0, false
 		}
-		if v>>32 == tag {
-			b := uint32(v) - 1
-			if n := sh.u32(b); sh.u32(b+4) == loc && sh.arena[b+blockHeader:b+blockHeader+n] == name {
-				return b, true
-			}
+		if b := uint32(v) - 1; v>>32 == tag && sh.holds(b, sh.u32(b), pr.name, loc) {
+			return b, true
 		}
 	}
 }
 
-// set returns the prefix set of block b.
-func (sh *subjectShard) set(b uint32) *prefixSet { return sh.sets[sh.u32(b+12)] }
-
-// decider reads decider i+1 of block b (0 is none), whose deciders start at
-// d.
-func (sh *subjectShard) decider(d uint32, i byte) decider {
-	if i == 0 {
-		return decider{}
+// holds reports whether block b, whose first word is w, is name's in
+// location loc.
+func (sh *subjectShard) holds(b, w uint32, name string, loc uint32) bool {
+	if sh.u32(b+4) != loc {
+		return false
 	}
-	e := d + uint32(i-1)*deciderSize
-	off, n := sh.u32(e), sh.u32(e+4)
-	return decider{id: sh.arena[off : off+n], recs: sh.recs, i: sh.u32(e + 8)}
+	n := w & 0xffff
+	if n == spilled {
+		return sh.set(b).name == name
+	}
+	return n == uint32(len(name)) && sh.arena[b+blockHeader:b+blockHeader+n] == name
 }
+
+// name returns the name of block b.
+func (sh *subjectShard) blockName(b uint32) string {
+	n := sh.u16(b)
+	if n == spilled {
+		return sh.set(b).name
+	}
+	return sh.arena[b+blockHeader : b+blockHeader+n]
+}
+
+// set returns the prefix set of block b.
+func (sh *subjectShard) set(b uint32) *prefixSet { return sh.sets[sh.u32(b+8)] }
+
+// deciderAt decodes the decider entry at e.
+func (sh *subjectShard) deciderAt(e uint32) decider {
+	off, n := e+sh.u16(e+4), sh.u16(e+6)
+	return decider{id: sh.arena[off : off+n], recs: sh.recs, i: sh.u32(e)}
+}
+
+// recAt returns the record of the decider entry at e.
+func (sh *subjectShard) recAt(e uint32) *record { return sh.recs[sh.u32(e)] }
 
 // shardSubject is what a shard is built from: one subject, its name hash,
 // and its prefix set per location id.
@@ -181,6 +263,8 @@ type shardBuilder struct {
 
 func (b *shardBuilder) put(at int, v uint32) { binary.LittleEndian.PutUint32(b.buf[at:], v) }
 
+func (b *shardBuilder) put16(at, v int) { binary.LittleEndian.PutUint16(b.buf[at:], uint16(v)) }
+
 func (b *shardBuilder) grow(n int) int {
 	at := len(b.buf)
 	b.buf = slices.Grow(b.buf, n)[:at+n]
@@ -188,12 +272,13 @@ func (b *shardBuilder) grow(n int) int {
 	return at
 }
 
-// blockSize bounds the size of the block of the named subject's set.
+// blockSize bounds the size of the block of the named subject's set; it is
+// blockHeader for a set that is spilled.
 func blockSize(name string, ps *prefixSet) int {
-	n := blockHeader + len(name)
 	if len(ps.roots) > linearMax {
-		return n
+		return blockHeader
 	}
+	n := blockHeader + len(name)
 	for i := range ps.roots {
 		n += rootEntrySize + len(ps.roots[i].prefix)
 		for _, d := range ps.roots[i].allDeciders() {
@@ -202,31 +287,36 @@ func blockSize(name string, ps *prefixSet) int {
 			}
 		}
 	}
+	if n > maxBlock {
+		return blockHeader
+	}
 	return n
 }
 
 // block writes the block of the named subject in l and returns its offset.
 func (b *shardBuilder) block(name string, l shardLoc) uint32 {
+	size := blockSize(name, l.set)
 	start := b.grow(blockHeader)
-	b.put(start, uint32(len(name)))
 	b.put(start+4, l.id)
-	b.put(start+12, uint32(len(b.sh.sets)))
+	b.put(start+8, uint32(len(b.sh.sets)))
 	b.sh.sets = append(b.sh.sets, l.set)
-	b.buf = append(b.buf, name...)
-	if len(l.set.roots) > linearMax {
-		b.put(start+8, largeSet)
+	if size == blockHeader {
+		b.put16(start, spilled)
 		return uint32(start)
 	}
-	b.put(start+8, uint32(len(l.set.roots)))
+	b.put16(start, len(name))
+	b.buf[start+12] = byte(len(l.set.roots))
+	b.buf = append(b.buf, name...)
 
-	// The roots, then the distinct deciding grants they name.
+	// The roots, then their prefixes, then the distinct deciding grants
+	// they name.
 	roots := b.grow(rootEntrySize * len(l.set.roots))
 	var recs []*record
 	for j := range l.set.roots {
 		rt := &l.set.roots[j]
 		r := roots + j*rootEntrySize
-		b.put(r+4, uint32(len(rt.prefix)))
-		b.put(r+8, uint32(rt.permissions))
+		b.put16(r, len(rt.prefix))
+		b.buf[r+2] = byte(rt.permissions)
 		for k, d := range rt.allDeciders() {
 			if d.recs == nil {
 				continue
@@ -236,21 +326,17 @@ func (b *shardBuilder) block(name string, l shardLoc) uint32 {
 				i = len(recs)
 				recs = append(recs, d.r())
 			}
-			b.buf[r+12+k] = byte(i + 1)
+			b.buf[r+3+k] = byte(i + 1)
 		}
+		b.buf = append(b.buf, rt.prefix...)
 	}
 	deciders := b.grow(deciderSize * len(recs))
-
-	// The strings they point to.
-	for j := range l.set.roots {
-		b.put(roots+j*rootEntrySize, uint32(len(b.buf)))
-		b.buf = append(b.buf, l.set.roots[j].prefix...)
-	}
+	b.put16(start+2, deciders-start)
 	for i, rec := range recs {
 		e := deciders + i*deciderSize
-		b.put(e, uint32(len(b.buf)))
-		b.put(e+4, uint32(len(rec.id)))
-		b.put(e+8, b.recOf(rec))
+		b.put(e, b.recOf(rec))
+		b.put16(e+4, len(b.buf)-e)
+		b.put16(e+6, len(rec.id))
 		b.buf = append(b.buf, rec.id...)
 	}
 	return uint32(start)

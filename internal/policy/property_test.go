@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/keys"
+	"github.com/s3am/s3-access-manager/internal/policy/policytest"
 )
 
 // The property: IAM, as modelled by the evaluator, grants exactly what the
@@ -170,42 +171,11 @@ func (c propertyCase) shrink(m propertyMode) propertyCase {
 		agree, _, _, skip, err := x.check(m)
 		return err == nil && !skip && !agree
 	}
-	for changed := true; changed; {
-		changed = false
-		for i := range c.Grants {
-			smaller := c
-			smaller.Grants = slices.Delete(slices.Clone(c.Grants), i, i+1)
-			if fails(smaller) {
-				c, changed = smaller, true
-				break
-			}
-		}
-		if changed {
-			continue
-		}
-		for i := range c.Grants {
-			for _, perm := range c.Grants[i].Permissions.List() {
-				smaller := c
-				smaller.Grants = slices.Clone(c.Grants)
-				smaller.Grants[i].Permissions &^= grant.Permissions(perm)
-				if fails(smaller) {
-					c, changed = smaller, true
-				}
-			}
-			for j := range c.Grants[i].Subjects {
-				if len(c.Grants[i].Subjects) == 1 {
-					break
-				}
-				smaller := c
-				smaller.Grants = slices.Clone(c.Grants)
-				smaller.Grants[i].Subjects = slices.Delete(slices.Clone(c.Grants[i].Subjects), j, j+1)
-				if fails(smaller) {
-					c, changed = smaller, true
-					break
-				}
-			}
-		}
-	}
+	c.Grants = policytest.ShrinkGrants(c.Grants, func(grants []grant.Grant) bool {
+		smaller := c
+		smaller.Grants = grants
+		return fails(smaller)
+	})
 	return c
 }
 
@@ -236,26 +206,19 @@ func (c propertyCase) describe(m propertyMode) string {
 }
 
 // propertyGen draws random but valid grants, principals and probes.
-type propertyGen struct{ rng *rand.Rand }
+type propertyGen struct{ policytest.Gen }
 
-func (g propertyGen) pick(xs []string) string { return xs[g.rng.IntN(len(xs))] }
-
-func (g propertyGen) segments(n int) string {
-	parts := make([]string, n)
-	for i := range parts {
-		parts[i] = g.pick(propertySegments)
-	}
-	return strings.Join(parts, "/")
-}
+// segments is n path segments joined by "/".
+func (g propertyGen) segments(n int) string { return g.Join(propertySegments, n) }
 
 // prefix is a valid grant prefix: "" (whole bucket) now and then, otherwise
 // one to three segments and a "/".
 func (g propertyGen) prefix() string {
 	for {
-		if g.rng.IntN(12) == 0 {
+		if g.IntN(12) == 0 {
 			return ""
 		}
-		p := g.segments(1+g.rng.IntN(3)) + "/"
+		p := g.segments(1+g.IntN(3)) + "/"
 		if keys.ValidatePrefix(p) == nil {
 			return p
 		}
@@ -263,69 +226,47 @@ func (g propertyGen) prefix() string {
 }
 
 func (g propertyGen) grants(kmsKey string) []grant.Grant {
-	n := 1 + g.rng.IntN(4)
+	n := 1 + g.IntN(4)
 	out := make([]grant.Grant, n)
 	for i := range out {
-		var subjects []grant.Subject
-		for len(subjects) == 0 || g.rng.IntN(3) == 0 {
-			if g.rng.IntN(2) == 0 {
-				subjects = append(subjects, grant.Subject{Kind: grant.User, Name: g.pick(propertyUsers)})
-			} else {
-				subjects = append(subjects, grant.Subject{Kind: grant.Group, Name: g.pick(propertyGroups)})
-			}
-		}
+		subjects := g.Subjects(propertyUsers, propertyGroups)
 		out[i] = grant.Grant{
 			Namespace:   "ns",
 			Name:        fmt.Sprintf("g%d", i),
 			Connection:  propertyConnection,
-			Bucket:      g.pick(propertyBuckets),
+			Bucket:      g.Pick(propertyBuckets),
 			Prefix:      g.prefix(),
 			Subjects:    subjects,
-			Permissions: grant.Permissions(g.rng.IntN(16)),
+			Permissions: grant.Permissions(g.IntN(16)),
 		}
 	}
 	return out
 }
 
 func (g propertyGen) principal() grant.Principal {
-	p := grant.Principal{User: g.pick(propertyUsers)}
-	for _, group := range propertyGroups {
-		if g.rng.IntN(2) == 0 {
-			p.Groups = append(p.Groups, group)
-		}
-	}
-	return p
+	return g.Principal(propertyUsers, propertyGroups, 2)
 }
 
 // near returns a path close to a grant prefix: inside it, equal to the folder
 // name without its "/", a sibling sharing a string prefix, or a parent.
 func (g propertyGen) near(gs []grant.Grant) string {
-	base := gs[g.rng.IntN(len(gs))].Prefix
+	base := gs[g.IntN(len(gs))].Prefix
 	folder := strings.TrimSuffix(base, "/")
-	switch g.rng.IntN(6) {
+	switch g.IntN(6) {
 	case 0:
-		return base + g.segments(1+g.rng.IntN(2))
+		return base + g.segments(1+g.IntN(2))
 	case 1:
 		return folder // "partner-a/uploads" is not under "partner-a/uploads/"
 	case 2:
-		return folder + g.pick([]string{"-old", "x", "*", "?", "$"}) + "/" + g.segments(1)
+		return folder + g.Pick([]string{"-old", "x", "*", "?", "$"}) + "/" + g.segments(1)
 	case 3:
 		if len(folder) > 1 {
 			return folder[:len(folder)-1] + "/" + g.segments(1) // truncated last segment
 		}
 	case 4:
-		return g.parent(base) + g.segments(1)
+		return g.Parent(base) + g.segments(1)
 	}
-	return g.segments(1 + g.rng.IntN(3))
-}
-
-// parent is a random proper parent folder of prefix, or "" for the root.
-func (g propertyGen) parent(prefix string) string {
-	parents := keys.Parents(prefix)
-	if len(parents) == 0 {
-		return ""
-	}
-	return parents[g.rng.IntN(len(parents))]
+	return g.segments(1 + g.IntN(3))
 }
 
 func (g propertyGen) key(gs []grant.Grant) string {
@@ -340,13 +281,13 @@ func (g propertyGen) key(gs []grant.Grant) string {
 func (g propertyGen) listPrefix(gs []grant.Grant) string {
 	for {
 		var p string
-		switch g.rng.IntN(4) {
+		switch g.IntN(4) {
 		case 0:
 			p = ""
 		case 1:
-			p = g.parent(gs[g.rng.IntN(len(gs))].Prefix)
+			p = g.Parent(gs[g.IntN(len(gs))].Prefix)
 		case 2:
-			p = gs[g.rng.IntN(len(gs))].Prefix
+			p = gs[g.IntN(len(gs))].Prefix
 		default:
 			p = g.near(gs) + "/"
 		}
@@ -357,23 +298,23 @@ func (g propertyGen) listPrefix(gs []grant.Grant) string {
 }
 
 func (g propertyGen) probe(gs []grant.Grant, kmsKey string) propertyProbe {
-	p := propertyProbe{Action: g.pick(probeActions), Bucket: g.pick(propertyBuckets)}
-	if g.rng.IntN(4) != 0 {
-		p.Bucket = gs[g.rng.IntN(len(gs))].Bucket
+	p := propertyProbe{Action: g.Pick(probeActions), Bucket: g.Pick(propertyBuckets)}
+	if g.IntN(4) != 0 {
+		p.Bucket = gs[g.IntN(len(gs))].Bucket
 	}
 	switch {
 	case strings.HasPrefix(p.Action, "kms:"):
-		p.KMSKey = g.pick([]string{kmsKey, propertyOtherKMSKey, propertyKMSKey})
+		p.KMSKey = g.Pick([]string{kmsKey, propertyOtherKMSKey, propertyKMSKey})
 		if p.KMSKey == "" {
 			p.KMSKey = propertyKMSKey
 		}
 	case p.Action == "s3:ListBucket":
 		p.Prefix = g.listPrefix(gs)
-		p.Delimiter = g.pick([]string{"", "/", "/", "x"})
+		p.Delimiter = g.Pick([]string{"", "/", "/", "x"})
 	default:
 		p.Key = g.key(gs)
 		if p.Action == "s3:PutObject" {
-			p.SSE = g.pick([]string{"", "", "aws:kms", "AES256"})
+			p.SSE = g.Pick([]string{"", "", "aws:kms", "AES256"})
 		}
 	}
 	return p
@@ -384,14 +325,14 @@ func TestPropertyEvaluatorAgreesWithGrants(t *testing.T) {
 	if testing.Short() {
 		sets = 1000
 	}
-	gen := propertyGen{rng: rand.New(rand.NewPCG(propertySeed1, propertySeed2))}
+	gen := propertyGen{policytest.Gen{Rand: rand.New(rand.NewPCG(propertySeed1, propertySeed2))}}
 	var cases, allowed, skipped, disagreements int
 	var first *propertyCase
 	var firstMode propertyMode
 	modes := []propertyMode{modeConnection, modeSession, modeBoth}
 	for range sets {
 		kmsKey := ""
-		if gen.rng.IntN(2) == 0 {
+		if gen.IntN(2) == 0 {
 			kmsKey = propertyKMSKey
 		}
 		c := propertyCase{KMSKey: kmsKey, Grants: gen.grants(kmsKey), Principal: gen.principal()}

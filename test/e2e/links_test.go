@@ -228,7 +228,7 @@ func TestLinkUploadRequest(t *testing.T) {
 	wantStatus(t, "list", rc.do(http.MethodGet, "/files", nil, nil), http.StatusForbidden, "LinkWrongKind")
 	wantStatus(t, "download", rc.do(http.MethodPost, "/download", nil, map[string]string{"path": first}), http.StatusForbidden, "LinkWrongKind")
 	wantStatus(t, "confirm an existing file", rc.do(http.MethodPost, "/uploads/confirm", nil, server.LinkObjectRequest{Path: "2024/january/scans/page-1.png"}), http.StatusForbidden, "LinkOutsideScope")
-	wantStatus(t, "complete another key", rc.do(http.MethodPost, "/multipart/complete", nil, server.LinkCompleteRequest{Path: "existing.pdf", UploadID: "x", Parts: []objects.CompletedPart{{Number: 1, ETag: "x"}}}), http.StatusForbidden, "LinkOutsideScope")
+	wantStatus(t, "complete another key", rc.do(http.MethodPost, "/multipart/complete", nil, server.LinkCompleteRequest{LinkUploadRef: server.LinkUploadRef{Path: "existing.pdf", UploadID: "x"}, Parts: []objects.CompletedPart{{Number: 1, ETag: "x"}}}), http.StatusForbidden, "LinkOutsideScope")
 	wantStatus(t, "a name with a folder", rc.do(http.MethodPost, "/uploads", nil, server.LinkUploadRequest{Filename: "../../partner-b/x.pdf", ContentType: "application/pdf", Size: 3}), http.StatusBadRequest, "LinkBadFilename")
 	wantStatus(t, "too large", rc.do(http.MethodPost, "/uploads", nil, server.LinkUploadRequest{Filename: "big.pdf", ContentType: "application/pdf", Size: 2 << 20}), http.StatusRequestEntityTooLarge, server.ReasonTooLarge)
 	wantStatus(t, "wrong type", rc.do(http.MethodPost, "/uploads", nil, server.LinkUploadRequest{Filename: "x.exe", ContentType: "application/x-msdownload", Size: 3}), http.StatusUnsupportedMediaType, server.ReasonContentTypeNotAllowed)
@@ -250,7 +250,7 @@ func TestLinkMultipartAndWebhook(t *testing.T) {
 	wantStatus(t, "multipart", r, http.StatusOK, "")
 	var mp server.LinkMultipartResponse
 	r.decode(t, &mp)
-	r = rc.do(http.MethodPost, "/multipart/parts", nil, server.LinkPartsRequest{Path: mp.Path, UploadID: mp.UploadID, Parts: toSign(*mp.Plan)})
+	r = rc.do(http.MethodPost, "/multipart/parts", nil, server.LinkPartsRequest{LinkUploadRef: server.LinkUploadRef{Path: mp.Path, UploadID: mp.UploadID}, Parts: toSign(*mp.Plan)})
 	wantStatus(t, "sign parts", r, http.StatusOK, "")
 	var parts server.PartsResponse
 	r.decode(t, &parts)
@@ -261,7 +261,7 @@ func TestLinkMultipartAndWebhook(t *testing.T) {
 	}
 	r = rc.do(http.MethodGet, "/multipart/parts", url.Values{"path": {mp.Path}, "uploadId": {mp.UploadID}}, nil)
 	wantStatus(t, "list parts", r, http.StatusOK, "")
-	r = rc.do(http.MethodPost, "/multipart/complete", nil, server.LinkCompleteRequest{Path: mp.Path, UploadID: mp.UploadID, Parts: done})
+	r = rc.do(http.MethodPost, "/multipart/complete", nil, server.LinkCompleteRequest{LinkUploadRef: server.LinkUploadRef{Path: mp.Path, UploadID: mp.UploadID}, Parts: done})
 	wantStatus(t, "complete", r, http.StatusOK, "")
 	ev := st.hooks.WaitFor(t, "partner-a/uploads/"+mp.Path)
 	if ev.Data.Size != int64(len(data)) {
