@@ -83,10 +83,7 @@ func helmBinary(t *testing.T) string {
 // chartDir returns charts/s3-access-manager.
 func chartDir(t *testing.T) string {
 	t.Helper()
-	dir, err := repo.Path("charts", "s3-access-manager")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "charts", "s3-access-manager")
 	return dir
 }
 

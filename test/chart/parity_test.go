@@ -35,10 +35,7 @@ func compareKustomize(t *testing.T, dir string, chart []*unstructured.Unstructur
 	if !ok {
 		repo.Missing(t, "kubectl", "envtest-assets")
 	}
-	path, err := repo.Path("config", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := repo.MustPath(t, "config", dir)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, filepath.Join(assets, "kubectl"), "kustomize", path).Output()

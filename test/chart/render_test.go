@@ -189,10 +189,7 @@ func checkNoSecretLiterals(t *testing.T, d *unstructured.Unstructured) {
 // config/crd/bases, are kept on uninstall, and go away with crds.enabled=false.
 func TestCRDsMatchConfig(t *testing.T) {
 	_, objs := render(t, variants[0])
-	bases, err := repo.Path("config", "crd", "bases")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bases := repo.MustPath(t, "config", "crd", "bases")
 	entries, err := os.ReadDir(bases)
 	if err != nil {
 		t.Fatal(err)
@@ -221,10 +218,7 @@ func TestCRDsMatchConfig(t *testing.T) {
 // the Role in the release's namespace.
 func TestOperatorRBACMatchesConfig(t *testing.T) {
 	_, objs := render(t, variants[0])
-	path, err := repo.Path("config", "rbac", "role.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := repo.MustPath(t, "config", "rbac", "role.yaml")
 	for _, want := range readObjects(t, path) {
 		got := named(t, objs, want.GetKind(), "s3am-operator")
 		if diff := yamlDiff(want.Object["rules"], got.Object["rules"]); diff != "" {

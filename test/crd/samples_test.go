@@ -21,10 +21,7 @@ import (
 func TestSamplesApplyAndReadBack(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := repo.Path("config", "samples")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "config", "samples")
 	out, err := env.Kubectl(ctx, "", "apply", "-f", dir)
 	if err != nil {
 		t.Fatal(err)

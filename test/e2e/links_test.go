@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,6 +22,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/notify"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
@@ -215,7 +214,7 @@ func TestLinkUploadRequest(t *testing.T) {
 	// Neither replaced the other.
 	root := st.minio.S3Client(t, nil)
 	for path, want := range map[string]string{first: "%PDF first", second: "%PDF second"} {
-		if got := getObject(t, root, "partner-a/uploads/"+path); got != want {
+		if got := minioserver.Object(t, root, bucket, "partner-a/uploads/"+path); got != want {
 			t.Fatalf("%s holds %q, want %q", path, got, want)
 		}
 	}
@@ -497,18 +496,6 @@ func countEvents(t *testing.T, st *stack) int {
 // metaOf names a link's object.
 func metaOf(l server.LinkInfo) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: l.Namespace, Name: l.Name}
-}
-
-// getObject reads an object's body as the root user.
-func getObject(t *testing.T, c *s3.Client, key string) string {
-	t.Helper()
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, _ := io.ReadAll(out.Body)
-	return string(b)
 }
 
 // A link acts for its creator only through its own namespace's grants:

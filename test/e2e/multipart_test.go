@@ -129,31 +129,19 @@ func putParts(t *testing.T, parts []objects.PresignedPart, plan objects.PartPlan
 	var (
 		mu    sync.Mutex
 		etags = map[int32]string{}
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, 4)
-		errs  []error
 	)
-	for _, p := range parts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			start := int64(p.Number-1) * plan.PartSize
-			end := min(start+plan.PartSize, int64(len(data)))
-			etag, err := putPart(p.PresignedRequest, data[start:end])
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-				return
-			}
-			etags[p.Number] = etag
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
+	inParallel(t, 4, parts, func(p objects.PresignedPart) error {
+		start := int64(p.Number-1) * plan.PartSize
+		end := min(start+plan.PartSize, int64(len(data)))
+		etag, err := putPart(p.PresignedRequest, data[start:end])
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		etags[p.Number] = etag
+		return nil
+	})
 	return etags
 }
 

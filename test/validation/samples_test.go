@@ -19,10 +19,7 @@ import (
 func TestSamplesAdmitted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := repo.Path("config", "samples")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "config", "samples")
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
