@@ -1,6 +1,7 @@
 package chart_test
 
 import (
+	"bytes"
 	"context"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestKustomizeMatchesChart goes beyond `make chart-parity` (kinds and
@@ -42,7 +44,7 @@ func compareKustomize(t *testing.T, dir string, chart []*unstructured.Unstructur
 	if err != nil {
 		t.Fatalf("kubectl kustomize config/%s: %v", dir, err)
 	}
-	kz, err := decodeAll(string(out))
+	kz, err := yamldocs.Objects(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestSamplesApplyAndReadBack applies config/samples with the built kubectl and
@@ -85,17 +85,19 @@ func readSamples(t *testing.T, dir string) []*unstructured.Unstructured {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
-		for {
-			var m map[string]any
-			if err := dec.Decode(&m); err != nil {
-				break
-			}
-			if m != nil {
-				objs = append(objs, &unstructured.Unstructured{Object: m})
-			}
-		}
+		docs, err := yamldocs.JSON(r)
 		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		// Numbers as encoding/json reads them, as kubectl's answers are read.
+		for _, d := range docs {
+			var m map[string]any
+			if err := json.Unmarshal(d, &m); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			objs = append(objs, &unstructured.Unstructured{Object: m})
+		}
 	}
 	return objs
 }
