@@ -3,7 +3,6 @@ package crd_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -79,25 +78,13 @@ func readSamples(t *testing.T, dir string) []*unstructured.Unstructured {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples in %s: %v", dir, err)
 	}
-	var objs []*unstructured.Unstructured
-	for _, f := range files {
-		r, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := yamldocs.JSON(r)
-		r.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		// Numbers as encoding/json reads them, as kubectl's answers are read.
-		for _, d := range docs {
-			var m map[string]any
-			if err := json.Unmarshal(d, &m); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			objs = append(objs, &unstructured.Unstructured{Object: m})
-		}
+	maps, err := yamldocs.Maps(files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := make([]*unstructured.Unstructured, 0, len(maps))
+	for _, m := range maps {
+		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}
 	return objs
 }

@@ -1,10 +1,8 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +20,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/notify"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
@@ -37,19 +36,12 @@ type recipient struct {
 
 func (r recipient) do(method, path string, query url.Values, body any) response {
 	r.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
 	u := r.base + "/l/" + r.token + path
 	if query != nil {
 		u += "?" + query.Encode()
 	}
-	req, err := http.NewRequest(method, u, rd)
+	// No identity headers: a recipient has no account.
+	req, err := asuser.Person{}.Request(method, u, body)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -57,13 +49,11 @@ func (r recipient) do(method, path string, query url.Values, body any) response 
 	if r.password != "" {
 		req.Header.Set(server.LinkPasswordHeader, r.password)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	status, data, err := asuser.Do(http.DefaultClient, req)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, body: data}
+	return response{status: status, body: data}
 }
 
 // createLink creates a link as alice and returns it with its recipient.

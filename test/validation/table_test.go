@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -41,7 +40,7 @@ func (r row) goExpect() string {
 
 // loadRows reads and checks the table.
 func loadRows() ([]row, error) {
-	docs, err := readDocuments(filepath.Join("testdata", "bad-inputs.yaml"))
+	docs, err := yamldocs.ReadFiles(filepath.Join("testdata", "bad-inputs.yaml"))
 	if err != nil {
 		return nil, err
 	}
@@ -69,20 +68,6 @@ func loadRows() ([]row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// readDocuments splits a YAML stream into JSON documents, skipping empty ones.
-func readDocuments(path string) ([][]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	docs, err := yamldocs.JSON(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return docs, nil
 }
 
 // jsonOf renders an object of the table for kubectl, which reads JSON as
