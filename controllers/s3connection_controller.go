@@ -44,6 +44,9 @@ type S3ConnectionReconciler struct {
 	OperatorNamespace string
 
 	checks credentialChecks
+	// policyCosts space the regenerations of a connection's policy by
+	// what the last one took.
+	policyCosts policyCosts
 }
 
 // +kubebuilder:rbac:groups=s3am.io,resources=s3connections,verbs=get;list;watch;patch
@@ -61,6 +64,7 @@ func (r *S3ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	if err := r.Get(ctx, req.NamespacedName, conn); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.checks.forget(req.Name)
+			r.policyCosts.forget(req.Name)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -176,13 +180,13 @@ func (r *S3ConnectionReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// The reconciler's own status patches must not queue it again: at a
 		// cold start each regeneration would start the next at once.
 		For(&v1alpha1.S3Connection{}, builder.WithPredicates(notStatusOnly)).
-		// Its own ConfigMap patch, too, waits out grantPolicyDelay, so a
-		// burst of grant changes is one regeneration a second, not a loop.
-		Watches(&corev1.ConfigMap{}, enqueueAfter(grantPolicyDelay, r.ownerOfPolicy)).
+		// Its own ConfigMap patch, too, waits like a grant change, so a
+		// burst of grant changes is spaced regenerations, not a loop.
+		Watches(&corev1.ConfigMap{}, enqueueAfter(r.policyCosts.delay, r.ownerOfPolicy)).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionSecret)),
 			builder.WithPredicates(predicate.ResourceVersionChangedPredicate{})).
 		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.connectionsReading(indexConnectionConfigMap))).
-		Watches(&v1alpha1.PrefixGrant{}, enqueueAfter(grantPolicyDelay, r.connectionOfGrant),
+		Watches(&v1alpha1.PrefixGrant{}, enqueueAfter(r.policyCosts.delay, r.connectionOfGrant),
 			builder.WithPredicates(grantPolicyInputChanged)).
 		Complete(r)
 }

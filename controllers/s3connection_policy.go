@@ -31,6 +31,9 @@ const maxPublishedPolicyBytes = 900 * 1024
 // reconcilePolicy generates the connection policy from its Ready grants,
 // publishes it in a ConfigMap and, in Apply mode, delivers it.
 func (r *S3ConnectionReconciler) reconcilePolicy(ctx context.Context, conn *v1alpha1.S3Connection, cfg aws.Config, credsOK bool) error {
+	// The cost of generating and publishing (not of applying, which waits
+	// on IAM) spaces the next regenerations.
+	began := time.Now()
 	grants, err := r.readyGrants(ctx, conn)
 	if err != nil {
 		return err
@@ -59,6 +62,7 @@ func (r *S3ConnectionReconciler) reconcilePolicy(ctx context.Context, conn *v1al
 		return nil
 	}
 	cmName, err := r.publishPolicy(ctx, conn, rendered)
+	r.policyCosts.record(conn.Name, time.Since(began))
 	if err != nil {
 		return err
 	}

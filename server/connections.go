@@ -37,7 +37,13 @@ func NewConnections(r client.Reader, opts objects.Options) *Connections {
 
 // Service returns the Service of connection name; it is an ObjectsResolver.
 func (c *Connections) Service(ctx context.Context, name string) (*objects.Service, error) {
-	conn := &v1alpha1.S3Connection{}
+	conn := connBuffers.Get().(*v1alpha1.S3Connection)
+	defer func() {
+		// Nothing of conn outlives the call (objects.New copies the spec);
+		// clearing it lets the cache's object go when the cache drops it.
+		*conn = v1alpha1.S3Connection{}
+		connBuffers.Put(conn)
+	}()
 	// Every request resolves its connection: read the cached object without
 	// a deep copy (it is only read, and the cache never mutates it).
 	if err := c.reader.Get(ctx, types.NamespacedName{Name: name}, conn, client.UnsafeDisableDeepCopy); err != nil {
@@ -67,6 +73,10 @@ func (c *Connections) Service(ctx context.Context, name string) (*objects.Servic
 	c.mu.Unlock()
 	return svc, nil
 }
+
+// connBuffers recycles the S3Connection each request reads its connection
+// into.
+var connBuffers = sync.Pool{New: func() any { return &v1alpha1.S3Connection{} }}
 
 // Invalidate drops every Service's scoped credentials; call it whenever the
 // index changes, since those credentials embed the caller's grants.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -22,22 +23,27 @@ func writeUploadResponse(c echo.Context, code int, r *UploadResponse) error {
 	if c.Echo().Debug {
 		return c.JSON(code, r)
 	}
-	if _, pretty := c.QueryParams()["pretty"]; pretty {
-		return c.JSON(code, r)
+	// c.JSON indents for ?pretty; a request without a query has none, and
+	// parsing it would cost a map.
+	if c.Request().URL.RawQuery != "" {
+		if _, pretty := c.QueryParams()["pretty"]; pretty {
+			return c.JSON(code, r)
+		}
 	}
-	b, ok := appendUploadResponse(make([]byte, 0, 512+len(urlOf(r))), r)
+	buf := answerBuffers.Get().(*[]byte)
+	defer answerBuffers.Put(buf)
+	b, ok := appendUploadResponse((*buf)[:0], r)
 	if !ok {
 		return c.JSON(code, r)
 	}
+	// The response copies b before JSONBlob returns.
+	*buf = b
 	return c.JSONBlob(code, b)
 }
 
-func urlOf(r *UploadResponse) string {
-	if r.Upload == nil {
-		return ""
-	}
-	return r.Upload.URL
-}
+// answerBuffers recycles the buffers answers are written into: a presigned
+// URL with a session token is kilobytes long.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // appendUploadResponse appends r's JSON and a newline; false when r holds
 // what encoding/json would refuse (a time outside years 0-9999).
@@ -92,6 +98,14 @@ func appendPresignedRequest(b []byte, p *objects.PresignedRequest) ([]byte, bool
 
 const hexDigits = "0123456789abcdef"
 
+// htmlSafe marks the ASCII bytes written as they are.
+var htmlSafe = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendHTMLSafeString appends s as encoding/json writes a string with HTML
 // escaping on (its default): quote, backslash, control characters, <, >
 // and &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
@@ -100,11 +114,11 @@ func appendHTMLSafeString(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
+		if htmlSafe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,6 +12,20 @@ import (
 	"github.com/s3am/s3-access-manager/internal/manifest"
 	"github.com/s3am/s3-access-manager/internal/reviewsource"
 )
+
+// writeReview reads every grant with its state and writes, in format, a
+// line per subject of those q selects.
+func (s *grantSource) writeReview(cmd *cobra.Command, q accessreview.Query, format accessreview.Format) error {
+	entries, err := s.entries(cmd.Context())
+	if err != nil {
+		return err
+	}
+	rows, err := accessreview.Select(entries, q)
+	if err != nil {
+		return err
+	}
+	return accessreview.Write(cmd.OutOrStdout(), format, rows)
+}
 
 // entries reads every grant with its state, for an access review.
 func (s *grantSource) entries(ctx context.Context) ([]accessreview.Entry, error) {
@@ -81,15 +94,7 @@ func runWhoCan(cmd *cobra.Command, o whoCanOptions, args []string) error {
 	if err != nil || format == accessreview.FormatJSONL {
 		return fmt.Errorf("-o %q: use text, json or csv", o.output)
 	}
-	entries, err := o.source.entries(cmd.Context())
-	if err != nil {
-		return err
-	}
-	rows, err := accessreview.Select(entries, q)
-	if err != nil {
-		return err
-	}
-	return accessreview.Write(cmd.OutOrStdout(), format, rows)
+	return o.source.writeReview(cmd, q, format)
 }
 
 // query reads [PERMISSION] [s3://BUCKET/PATH] and the subject flags.
@@ -146,22 +151,10 @@ func newExportGrantsCommand() *cobra.Command {
 			if err != nil || format != accessreview.FormatCSV && format != accessreview.FormatJSONL {
 				return fmt.Errorf("-o %q: use csv or jsonl", o.output)
 			}
-			entries, err := o.source.entries(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return exportGrants(cmd.OutOrStdout(), format, entries)
+			return o.source.writeReview(cmd, accessreview.Query{}, format)
 		},
 	}
 	o.source.bind(cmd)
 	outputFlag(cmd.Flags(), &o.output, "csv", "output format: csv or jsonl")
 	return cmd
-}
-
-func exportGrants(w io.Writer, format accessreview.Format, entries []accessreview.Entry) error {
-	rows, err := accessreview.Select(entries, accessreview.Query{})
-	if err != nil {
-		return err
-	}
-	return accessreview.Write(w, format, rows)
 }

@@ -139,10 +139,7 @@ func testMultipartResume(t *testing.T, env *minioEnv) {
 	if err != nil || plan.Parts != 3 || plan.LastPartSize != mib {
 		t.Fatalf("PlanParts(11 MiB, 5 MiB) = %+v, %v", plan, err)
 	}
-	up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: "mp/resumed.bin", ContentType: "application/octet-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := createUpload(t, svc, "mp/resumed.bin")
 	// The first session uploads parts 1 and 3, then the connection drops.
 	first := uploadParts(t, svc, nobody, up, data, plan, []int32{1, 3}, 2)
 
@@ -183,10 +180,7 @@ func testMultipartAbort(t *testing.T, env *minioEnv) {
 	svc := env.service(t, false, objects.Options{})
 	data := randomBytes(5*mib, 5)
 	plan, _ := objects.PlanParts(int64(len(data)), 5*mib)
-	up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: "mp/aborted.bin", ContentType: "application/octet-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := createUpload(t, svc, "mp/aborted.bin")
 	uploadParts(t, svc, nobody, up, data, plan, []int32{1}, 1)
 	if err := svc.AbortMultipartUpload(t.Context(), up.Bucket, up.Key, up.UploadID); err != nil {
 		t.Fatalf("AbortMultipartUpload: %v", err)
@@ -217,10 +211,7 @@ func testCompleteRefusals(t *testing.T, env *minioEnv) {
 	// Parts 5 MiB, 1 MiB, 1 MiB: part 2 is too small to be a middle part.
 	data := append(randomBytes(5*mib, 1), randomBytes(2*mib, 2)...)
 	sizes := []int{5 * mib, mib, mib}
-	up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: "mp/refused.bin", ContentType: "application/octet-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := createUpload(t, svc, "mp/refused.bin")
 	toSign := []objects.PartToSign{{Number: 1, Size: int64(sizes[0])}, {Number: 2, Size: int64(sizes[1])}, {Number: 3, Size: int64(sizes[2])}}
 	urls, err := svc.PresignUploadParts(t.Context(), nobody, objects.PartURLsRequest{Bucket: up.Bucket, Key: up.Key, UploadID: up.UploadID, Parts: toSign})
 	if err != nil {
@@ -273,4 +264,15 @@ func testCompleteRefusals(t *testing.T, env *minioEnv) {
 	_, err = svc.PresignUploadParts(t.Context(), nobody, objects.PartURLsRequest{Bucket: up.Bucket, Key: up.Key, UploadID: up.UploadID,
 		Parts: []objects.PartToSign{{Number: 0}}})
 	wantKind(t, err, objects.KindInvalidArgument)
+}
+
+// createUpload starts a multipart upload of key in the test bucket, failing
+// t if it cannot.
+func createUpload(t *testing.T, svc *objects.Service, key string) objects.MultipartUpload {
+	t.Helper()
+	up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: key, ContentType: "application/octet-stream"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return up
 }

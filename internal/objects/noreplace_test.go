@@ -62,13 +62,10 @@ func testNoReplace(t *testing.T, env *minioEnv) {
 		env.putObject(t, "nr/mp.bin", first)
 		data := randomBytes(1024, 3)
 		complete := func(noReplace bool) error {
-			up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: "nr/mp.bin", ContentType: "application/octet-stream"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			up := createUpload(t, svc, "nr/mp.bin")
 			plan := objects.PartPlan{PartSize: objects.DefaultPartSize, Parts: 1, LastPartSize: int64(len(data))}
 			etags := uploadParts(t, svc, nobody, up, data, plan, []int32{1}, 1)
-			_, err = svc.CompleteMultipartUpload(t.Context(), objects.CompleteRequest{
+			_, err := svc.CompleteMultipartUpload(t.Context(), objects.CompleteRequest{
 				Bucket: up.Bucket, Key: up.Key, UploadID: up.UploadID, Parts: completed(etags), NoReplace: noReplace,
 			})
 			return err
@@ -109,10 +106,7 @@ func testNotAfter(t *testing.T, env *minioEnv) {
 	if err != nil || post.ExpiresAt.After(end) {
 		t.Errorf("POST form expires at %v (%v), after the grant's end %v", post.ExpiresAt, err, end)
 	}
-	up, err := svc.CreateMultipartUpload(t.Context(), objects.MultipartRequest{Bucket: testBucket, Key: "na/mp.bin", ContentType: "application/octet-stream"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	up := createUpload(t, svc, "na/mp.bin")
 	parts, err := svc.PresignUploadParts(t.Context(), nobody, objects.PartURLsRequest{
 		Bucket: testBucket, Key: up.Key, UploadID: up.UploadID, Parts: []objects.PartToSign{{Number: 1, Size: 1}}, NotAfter: end,
 	})

@@ -74,8 +74,11 @@ func newDirectPresigner(client *s3.Client) *directPresigner {
 			so.LogSigning = o.ClientLogMode.IsSigning()
 			so.DisableURIPathEscaping = true
 		}),
-		usable: o.EndpointResolverV2 != nil && o.EndpointResolver == nil && //nolint:staticcheck // a legacy resolver changes resolution: not reproduced
-			!o.UseAccelerate && !o.ClientLogMode.IsSigning(),
+		// A legacy endpoint resolver, API options (middleware of their
+		// own) or signing logs change what the PresignClient does in ways
+		// not reproduced here.
+		usable: o.EndpointResolverV2 != nil && o.EndpointResolver == nil && //nolint:staticcheck // see above
+			len(o.APIOptions) == 0 && !o.UseAccelerate && !o.ClientLogMode.IsSigning(),
 		now:       time.Now,
 		endpoints: map[string]bucketEndpoint{},
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 )
@@ -103,8 +104,9 @@ func TestDirectPresignPutMatchesPresignClient(t *testing.T) {
 
 // TestDirectPresignPutLeavesARNsToTheSDK: an access point ARN is resolved
 // by the SDK's ARN customizations, which the direct presigner does not
-// reproduce, nor the empty Content-Type header the SDK signs for an empty
-// content type (which PresignPut refuses anyway).
+// reproduce, nor API options (middleware of a client's own), nor the empty
+// Content-Type header the SDK signs for an empty content type (which
+// PresignPut refuses anyway).
 func TestDirectPresignPutLeavesARNsToTheSDK(t *testing.T) {
 	spec := v1alpha1.S3ConnectionSpec{Provider: v1alpha1.ProviderAWS, Region: "us-east-1",
 		Auth: v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{Namespace: "ops", Name: "keys"}}}
@@ -116,6 +118,18 @@ func TestDirectPresignPutLeavesARNsToTheSDK(t *testing.T) {
 	in := svc.putInput("arn:aws:s3:us-east-1:123456789012:accesspoint/ap", "k", "text/plain", 1, false)
 	if _, direct, err := svc.direct.presignPut(t.Context(), in, presignPlan{creds: cr, ttl: time.Minute}); direct || err != nil {
 		t.Fatalf("direct presign of an ARN = %v, %v; want it left to the PresignClient", direct, err)
+	}
+	withMiddleware, err := New(aws.Config{Region: "us-east-1", Credentials: credentialsProvider(cr)}, spec, "conn", Options{
+		ClientOptions: []func(*s3.Options){func(o *s3.Options) {
+			o.APIOptions = append(o.APIOptions, func(*middleware.Stack) error { return nil })
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in = withMiddleware.putInput("bucket", "k", "text/plain", 1, false)
+	if _, direct, err := withMiddleware.direct.presignPut(t.Context(), in, presignPlan{creds: cr, ttl: time.Minute}); direct || err != nil {
+		t.Fatalf("direct presign with API options = %v, %v; want it left to the PresignClient", direct, err)
 	}
 	in = svc.putInput("bucket", "k", "", 1, false)
 	if _, direct, err := svc.direct.presignPut(t.Context(), in, presignPlan{creds: cr, ttl: time.Minute}); direct || err != nil {

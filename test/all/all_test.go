@@ -57,20 +57,12 @@ func TestAllInOneProcess(t *testing.T) {
 	poll.Until(t, 60*time.Second, "s3am all ready", func() bool { return probe.Status(http.DefaultClient, base+"/readyz") == http.StatusOK })
 
 	// The webhooks of this process admit the connection and the grant.
-	manifest := fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
-kind: S3Connection
-metadata: {name: minio}
-spec:
-  provider: S3Compatible
-  endpoint: %s
-  pathStyle: true
-  auth: {accessKey: {namespace: s3am-system, name: minio-keys}}
----
+	manifest := srv.ConnectionYAML("minio", "s3am-system", "minio-keys") + `---
 apiVersion: s3am.io/v1alpha1
 kind: PrefixGrant
 metadata: {name: alice, namespace: s3am-system}
 spec: {connection: minio, bucket: partner-data, prefix: partner-a/uploads/, permissions: [write, list], subjects: [{kind: User, name: alice@partner-a.com}]}
-`, srv.Endpoint)
+`
 	if _, err := env.Kubectl(ctx, manifest, "apply", "-f", "-"); err != nil {
 		t.Fatal(err)
 	}

@@ -29,10 +29,7 @@ var quoted = regexp.MustCompile("`([^`]+)`")
 // docs/design.md; names without a dot are this module's packages.
 func designRules(t *testing.T) []rule {
 	t.Helper()
-	p, err := repo.Path("docs", "design.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := repo.MustPath(t, "docs", "design.md")
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

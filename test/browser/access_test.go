@@ -50,8 +50,7 @@ spec:
 // refused with the server's reason; alice has no access review.
 func accessReview(t *testing.T, b *browser.Browser, st *stack) {
 	reviewGrants(t)
-	s := newSession(t, b, st)
-	s.login(admin)
+	s := signedIn(t, b, st, admin)
 	s.wait("the access review link", `!!document.querySelector('#topnav a[href="/admin/access"]')`)
 	s.click(`#topnav a[href="/admin/access"]`)
 	s.wait("the review forms", `!!document.getElementById('who-can-form') && document.getElementById('access-status').textContent.includes('Enter a bucket')`)

@@ -25,8 +25,7 @@ type exported struct {
 // adminAudit: the admin sees alice's events, filters to her blocked ones,
 // and exports them as CSV and JSON lines.
 func adminAudit(t *testing.T, b *browser.Browser, st *stack) {
-	s := newSession(t, b, st)
-	s.login(admin)
+	s := signedIn(t, b, st, admin)
 	s.wait("the audit link", `!!document.querySelector('#topnav a[href="/admin/audit"]')`)
 	s.click(`#topnav a[href="/admin/audit"]`)
 	s.wait("events listed", `document.querySelectorAll('#audit-body tr').length > 0`)

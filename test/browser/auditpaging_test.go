@@ -28,8 +28,7 @@ func auditPaging(t *testing.T, b *browser.Browser, st *stack) {
 	if len(stored) <= 50 || len(stored) >= audit.MaxPageSize {
 		t.Fatalf("alice has %d events: the story needs more than one page of 50 and fewer than %d", len(stored), audit.MaxPageSize)
 	}
-	s := newSession(t, b, st)
-	s.login(admin)
+	s := signedIn(t, b, st, admin)
 	s.open("/admin/audit?user=" + alice)
 	rowsJS := `[...document.querySelectorAll('#audit-body tr')].map(tr => ({ time: tr.querySelector('time').getAttribute('datetime'),
 		action: tr.children[2].textContent, object: tr.children[3].firstChild.textContent }))`

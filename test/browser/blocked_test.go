@@ -13,8 +13,7 @@ import (
 // may only read, and a key the server refuses. The API blocks both, and the
 // upload dialog shows its message, naming the key and the reason.
 func blocked(t *testing.T, b *browser.Browser, st *stack) {
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse("partner-a/processed/")
 	if eval[bool](s, `!!document.getElementById('upload-button')`) {
 		t.Fatal("an upload button where alice may not write")

@@ -58,11 +58,9 @@ func cancelAborts(t *testing.T, b *browser.Browser, st *stack) {
 	if err := os.WriteFile(path, droppedFile{Size: 24 << 20, Seed: 21}.bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse(folder)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	s.startSlowMultipart(path, key)
 	if n, parts := st.pendingAt(t, key); n != 1 || parts < 1 {
 		t.Fatalf("before the cancel MinIO has %d uploads with %d parts of %s", n, parts, key)
@@ -138,8 +136,7 @@ func cancelAborts(t *testing.T, b *browser.Browser, st *stack) {
 	if err := os.WriteFile(path3, droppedFile{Size: 24 << 20, Seed: 23}.bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	s.startSlowMultipart(path3, key3)
 	s.do("reload in the middle", chromedp.Reload())
 	s.throttle(-1)

@@ -37,8 +37,7 @@ func deleteWithConfirmation(t *testing.T, b *browser.Browser, st *stack) {
 	poll.Until(t, 20*time.Second, "carol's grant authorizes", func() bool {
 		return operator.Index.Decide(grant.Principal{User: carol}, grant.Delete, conn, bucket, january+"x.pdf").Allowed
 	})
-	s := newSession(t, b, st)
-	s.login(carol)
+	s := signedIn(t, b, st, carol)
 	s.browse(january)
 	const row = `tr.file[data-key="partner-a/uploads/2024/january/invoice-002.pdf"]`
 	s.wait("download and delete offered", `!!document.querySelector('`+row+` [data-action="download"]') && !!document.querySelector('`+row+` [data-action="delete"]')`)

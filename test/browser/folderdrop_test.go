@@ -97,11 +97,9 @@ func folderDrop(t *testing.T, b *browser.Browser, st *stack) {
 	}
 	sort.Strings(want)
 
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse(here)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	begin := time.Now()
 	s.dragFiles("#dropzone", []string{filepath.Join(root, "reports"), loose})
 	s.wait("every file queued", fmt.Sprintf(`document.querySelectorAll('#upload-list li').length === %d`, len(want)))
@@ -140,8 +138,7 @@ func folderDrop(t *testing.T, b *browser.Browser, st *stack) {
 	pickRoot := t.TempDir()
 	writeTree(t, pickRoot, map[string]string{"scans-2024/a/1.txt": "one", "scans-2024/b/c/2.txt": "two", "scans-2024/3.txt": "three"})
 	s.browse(there)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	s.do("choose a folder", chromedp.SetUploadFiles(chromedp.CSS("#folder-input"), []string{filepath.Join(pickRoot, "scans-2024")}))
 	picked := []string{there + "scans-2024/3.txt", there + "scans-2024/a/1.txt", there + "scans-2024/b/c/2.txt"}
 	s.wait("the picked folder uploaded", fmt.Sprintf(`%s.every(k => document.querySelector('#upload-list li[data-key="' + k + '"]')?.dataset.state === 'done')`, jsArray(picked)))

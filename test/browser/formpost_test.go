@@ -21,8 +21,7 @@ import (
 // MinIO: the policy fixes the key.
 func formPost(t *testing.T, b *browser.Browser, st *stack) {
 	const key = "partner-a/uploads/2024/january/form-upload.txt"
-	app := newSession(t, b, st)
-	app.login(alice)
+	app := signedIn(t, b, st, alice)
 	// The app's own API call, with its session and CSRF token.
 	answer := eval[string](app, `(async () => {
 		const c = document.cookie.split('; ').find((c) => c.split('=')[0].endsWith('s3am_csrf')) || '';

@@ -83,8 +83,7 @@ func (s *session) status(method, path, body string) int {
 // revoked and expired links are refused within a second; password guesses
 // are rate-limited.
 func sharedLinks(t *testing.T, b *browser.Browser, st *stack) {
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 
 	s.browse(dropFolder)
 	uploadURL := s.createLinkInUI("UploadRequest", "Please upload your signed March invoices here.", "")
@@ -264,8 +263,7 @@ func multipartThroughLink(t *testing.T, s *session, st *stack, uploadURL string)
 	s.openLink(uploadURL, "the upload link")
 	// One part at a time, so that a reload lands between parts.
 	eval[int](s, `(window.s3amLink.settings.multipartThreshold = 5 * 1024 * 1024, window.s3amLink.settings.partConcurrency = 1)`)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	s.throttle(4 << 20)
 	s.do("pick the 24 MiB file", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{path}))
 	recorded := `Object.values(JSON.parse(localStorage.getItem('s3am.multipart.v1') || '{}'))`

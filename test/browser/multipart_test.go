@@ -43,11 +43,9 @@ func multipartResume(t *testing.T, b *browser.Browser, st *stack) {
 	}
 	want := sha256.Sum256(data)
 
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse(january)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	// Slow enough that a reload lands in the middle of the upload.
 	s.throttle(6 << 20)
 	s.do("pick the 50 MiB file", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{path}))

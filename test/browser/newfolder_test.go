@@ -19,8 +19,7 @@ const saveNote = "The folder is saved with its first file."
 // file saves it.
 func newFolder(t *testing.T, b *browser.Browser, st *stack) {
 	const folder = uploads + "2026/"
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse(uploads)
 	s.click("#new-folder")
 	s.wait("the folder name asked", `!!document.querySelector('dialog[open] #prompt-input')`)
@@ -66,12 +65,7 @@ func newFolder(t *testing.T, b *browser.Browser, st *stack) {
 	// Its first file saves it.
 	s.click(`tr.folder[data-key="` + folder + `"] a`)
 	s.waitLocation(folder)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
-	eval[bool](s, dropJS("#dropzone", []droppedFile{{Name: "first.txt", Size: 10, Seed: 1, Type: "text/plain"}}))
-	s.wait("first.txt uploaded", `document.querySelector('#upload-list li[data-key="`+folder+`first.txt"]')?.dataset.state === 'done'`)
-	s.click("#upload-close")
-	s.wait("first.txt listed", `!!document.querySelector('tr.file[data-key="`+folder+`first.txt"]')`)
+	s.uploadListed(folder, droppedFile{Name: "first.txt", Size: 10, Seed: 1, Type: "text/plain"})
 	s.click(`nav.breadcrumb li:nth-child(2) a`)
 	s.waitLocation(uploads)
 	s.wait("saved: no longer new", `!!document.querySelector('tr.folder[data-key="`+folder+`"]') && !`+chip)

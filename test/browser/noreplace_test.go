@@ -20,8 +20,7 @@ func noReplace(t *testing.T, b *browser.Browser, st *stack) {
 			t.Fatal(err)
 		}
 	}
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	eval[bool](s, `(window.s3am.dialog.open({connection: `+q(conn)+`, bucket: `+q(bucket)+`, prefix: `+q(january)+`}), true)`)
 	eval[bool](s, dropJS("#dropzone", []droppedFile{
 		{Name: "kept.txt", Size: 100, Seed: 31, Type: "text/plain"},

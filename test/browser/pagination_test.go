@@ -65,8 +65,7 @@ func pagination(t *testing.T, b *browser.Browser, st *stack) {
 	st.seedBulk(t, keys)
 	t.Logf("seeded %d objects in %s", len(keys), time.Since(begin).Round(time.Millisecond))
 
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.browse(uploads)
 	s.click(`tr.folder[data-key="` + bulk + `"] a`)
 	s.waitLocation(bulk)

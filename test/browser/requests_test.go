@@ -2,8 +2,8 @@ package browser_test
 
 import (
 	"context"
+	"iter"
 	"strings"
-	"sync"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -14,36 +14,14 @@ import (
 // function is called; it returns what was recorded. Queries, which hold
 // presigned signatures, are left out.
 func (s *session) watchRequests(prefix string) func() []string {
-	ctx, cancel := context.WithCancel(s.tab)
-	events := chromedp.Events(ctx, network.RequestWillBeSent)
-	var mu sync.Mutex
-	var seen []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ev, err := range events {
-			if err != nil {
-				return
-			}
-			if strings.HasPrefix(ev.Request.URL, prefix) {
-				path, _, _ := strings.Cut(strings.TrimPrefix(ev.Request.URL, prefix), "?")
-				mu.Lock()
-				seen = append(seen, ev.Request.Method+" "+path)
-				mu.Unlock()
-			}
-		}
-	}()
-	stopped := false
-	stop := func() []string {
-		if !stopped {
-			stopped = true
-			cancel()
-			<-done
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), seen...)
+	requests := func(ctx context.Context) iter.Seq2[network.EventRequestWillBeSent, error] {
+		return chromedp.Events(ctx, network.RequestWillBeSent)
 	}
-	s.t.Cleanup(func() { stop() })
-	return stop
+	return record(s, requests, func(ev network.EventRequestWillBeSent) (string, bool) {
+		if !strings.HasPrefix(ev.Request.URL, prefix) {
+			return "", false
+		}
+		path, _, _ := strings.Cut(strings.TrimPrefix(ev.Request.URL, prefix), "?")
+		return ev.Request.Method + " " + path, true
+	})
 }

@@ -2,6 +2,7 @@ package browser_test
 
 import (
 	"context"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,36 +34,61 @@ func newSession(t *testing.T, b *browser.Browser, st *stack) *session {
 	return s
 }
 
+// signedIn is a new session of user, signed in.
+func signedIn(t *testing.T, b *browser.Browser, st *stack, user string) *session {
+	t.Helper()
+	s := newSession(t, b, st)
+	s.login(user)
+	return s
+}
+
 // watchConsole fails the test on an uncaught exception or a refusal by the
 // Content-Security-Policy: the app must run under its own policy.
 func (s *session) watchConsole() {
+	stop := record(s, chromedp.Console, func(m chromedp.ConsoleMessage) (string, bool) {
+		return m.String(), m.IsException() || strings.Contains(m.Text, "Content Security Policy")
+	})
+	s.t.Cleanup(func() {
+		for _, m := range stop() {
+			s.t.Errorf("browser console: %s", m)
+		}
+	})
+}
+
+// record keeps what pick keeps of the events listen delivers from the tab,
+// until the returned function is called; it returns what was kept, and t's
+// cleanup calls it too.
+func record[E any](s *session, listen func(context.Context) iter.Seq2[E, error], pick func(E) (string, bool)) func() []string {
 	ctx, cancel := context.WithCancel(s.tab)
-	messages := chromedp.Console(ctx)
+	events := listen(ctx)
 	var mu sync.Mutex
-	var bad []string
+	var kept []string
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for m, err := range messages {
+		for ev, err := range events {
 			if err != nil {
 				return
 			}
-			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+			if v, ok := pick(ev); ok {
 				mu.Lock()
-				bad = append(bad, m.String())
+				kept = append(kept, v)
 				mu.Unlock()
 			}
 		}
 	}()
-	s.t.Cleanup(func() {
-		cancel()
-		<-done
+	var once sync.Once
+	stop := func() []string {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
 		mu.Lock()
 		defer mu.Unlock()
-		for _, m := range bad {
-			s.t.Errorf("browser console: %s", m)
-		}
-	})
+		return append([]string(nil), kept...)
+	}
+	s.t.Cleanup(func() { stop() })
+	return stop
 }
 
 // login signs in through the demo picker and lands on the dashboard.
@@ -125,6 +151,25 @@ func (s *session) click(css string) {
 	s.do("click "+css, chromedp.Click(chromedp.CSS(css)))
 }
 
+// openUploadDialog opens the upload dialog of the folder shown.
+func (s *session) openUploadDialog() {
+	s.t.Helper()
+	s.click("#upload-button")
+	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+}
+
+// uploadListed drops f on the upload dialog of folder, the folder shown,
+// waits until it is uploaded, closes the dialog and waits until the folder
+// lists it.
+func (s *session) uploadListed(folder string, f droppedFile) {
+	s.t.Helper()
+	s.openUploadDialog()
+	eval[bool](s, dropJS("#dropzone", []droppedFile{f}))
+	s.wait(f.Name+" uploaded", `document.querySelector('#upload-list li[data-key="`+folder+f.Name+`"]')?.dataset.state === 'done'`)
+	s.click("#upload-close")
+	s.wait(f.Name+" listed", `!!document.querySelector('tr.file[data-key="`+folder+f.Name+`"]')`)
+}
+
 // shot saves a screenshot as a test artifact; with S3AM_UPDATE_SCREENSHOTS=1
 // a docName also updates docs/screenshots/<docName>.png.
 func (s *session) shot(name, docName string) {
@@ -133,10 +178,7 @@ func (s *session) shot(name, docName string) {
 	if docName == "" || p == "" || os.Getenv("S3AM_UPDATE_SCREENSHOTS") != "1" {
 		return
 	}
-	dir, err := repo.Path("docs", "screenshots")
-	if err != nil {
-		s.t.Fatal(err)
-	}
+	dir := repo.MustPath(s.t, "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		s.t.Fatal(err)
 	}

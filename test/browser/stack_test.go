@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/app"
@@ -72,10 +71,7 @@ func startStack(t *testing.T) *stack {
 	operator.ConnectMinIO(t, conn, srv)
 	// Alice's grants, exactly as the samples declare them.
 	for _, f := range []string{"20-prefixgrant-alice-uploads.yaml", "21-prefixgrant-alice-processed.yaml"} {
-		p, err := repo.Path("config", "samples", f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := repo.MustPath(t, "config", "samples", f)
 		if out, err := operator.Env.Kubectl(ctx, "", "apply", "-f", p); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
@@ -115,16 +111,7 @@ func randomKey(t *testing.T) string {
 // object reads an object straight from MinIO.
 func (st *stack) object(t *testing.T, key string) []byte {
 	t.Helper()
-	out, err := st.s3.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return []byte(minioserver.Object(t, st.s3, bucket, key))
 }
 
 // events returns the stored events matching f.

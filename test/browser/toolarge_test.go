@@ -53,12 +53,10 @@ func tooLarge(t *testing.T, b *browser.Browser, st *stack) {
 	poll.Until(t, 20*time.Second, "alice's small grant authorizes", func() bool {
 		return operator.Index.Decide(grant.Principal{User: alice}, grant.Write, conn, bucket, small+"x.bin").Allowed
 	})
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 	s.wait("the small root", `[...document.querySelectorAll('#roots .root-title')].some(e => e.textContent === 'partner-data / partner-a/small/')`)
 	s.browse(small)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	const limit = 1 << 20
 	files := []droppedFile{
 		{Name: "exactly-1MiB.bin", Size: limit, Seed: 11, Type: "application/octet-stream"},

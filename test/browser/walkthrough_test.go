@@ -72,8 +72,7 @@ func (s *session) listedKeys() []string {
 // upload and appear, walks back up by the breadcrumb, and is never offered
 // a delete.
 func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
-	s := newSession(t, b, st)
-	s.login(alice)
+	s := signedIn(t, b, st, alice)
 
 	// Your buckets.
 	s.wait("two roots", `document.querySelectorAll('#roots .root-card').length === 2`)
@@ -111,8 +110,7 @@ func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
 	}
 
 	// The upload dialog names the destination.
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	if got := eval[string](s, `document.getElementById('upload-destination').textContent`); got != bucket+"/"+january {
 		t.Fatalf("destination = %q", got)
 	}
@@ -172,8 +170,7 @@ func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
 	if err := os.WriteFile(notes, []byte("picked with the file picker\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
+	s.openUploadDialog()
 	s.do("pick notes.txt", chromedp.SetUploadFiles(chromedp.CSS("#file-input"), []string{notes}))
 	s.wait("notes.txt uploaded", `document.querySelector('#upload-list li[data-key="partner-a/uploads/notes.txt"]')?.dataset.state === 'done'`)
 	s.click("#upload-close")
@@ -188,12 +185,7 @@ func seedWalkthrough(t *testing.T, b *browser.Browser, st *stack) {
 	s.do("name it", chromedp.SendKeys(chromedp.CSS("#prompt-input"), "2025\n"))
 	s.waitLocation(uploads + "2025/")
 	s.wait("an empty new folder", `document.querySelector('.empty')?.textContent.includes(`+q(saveNote)+`)`)
-	s.click("#upload-button")
-	s.wait("the upload dialog", `document.getElementById('upload-dialog').open`)
-	eval[bool](s, dropJS("#dropzone", []droppedFile{{Name: "plan.pdf", Size: 4096, Seed: 5, Type: "application/pdf"}}))
-	s.wait("plan.pdf uploaded", `document.querySelector('#upload-list li[data-key="partner-a/uploads/2025/plan.pdf"]')?.dataset.state === 'done'`)
-	s.click("#upload-close")
-	s.wait("plan.pdf listed", `!!document.querySelector('tr.file[data-key="partner-a/uploads/2025/plan.pdf"]')`)
+	s.uploadListed(uploads+"2025/", droppedFile{Name: "plan.pdf", Size: 4096, Seed: 5, Type: "application/pdf"})
 	s.click(`nav.breadcrumb li:nth-child(2) a`)
 	s.waitLocation(uploads)
 	if got := s.listedKeys(); !slices.Contains(got, uploads+"2025/") {

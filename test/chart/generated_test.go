@@ -5,9 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,7 +128,7 @@ func crdTemplate(path string) ([]byte, error) {
 	b.WriteString("{{- if .Values.crds.enabled }}\n")
 	fmt.Fprintf(&b, "apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  annotations:\n", crd.APIVersion, crd.Kind, crd.Metadata.Name)
 	crd.Metadata.Annotations["helm.sh/resource-policy"] = "keep"
-	for _, k := range sortedKeys(crd.Metadata.Annotations) {
+	for _, k := range slices.Sorted(maps.Keys(crd.Metadata.Annotations)) {
 		fmt.Fprintf(&b, "    %s: %s\n", k, crd.Metadata.Annotations[k])
 	}
 	b.WriteString("  labels:\n    {{- include \"s3am.labels\" (dict \"ctx\" $) | nindent 4 }}\n")
@@ -176,7 +177,7 @@ func operatorRoleTemplate(path string) ([]byte, error) {
 		rules[head.Kind] = strings.TrimSuffix(doc[i+1:], "\n") + "\n"
 	}
 	if len(rules) != 2 || rules["ClusterRole"] == "" || rules["Role"] == "" {
-		return nil, fmt.Errorf("%s: want one ClusterRole and one Role, have %v", path, sortedKeys(rules))
+		return nil, fmt.Errorf("%s: want one ClusterRole and one Role, have %v", path, slices.Sorted(maps.Keys(rules)))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, generatedHeader, "config/rbac/role.yaml")
@@ -199,13 +200,4 @@ metadata:
 `)
 	b.WriteString(rules["Role"])
 	return []byte(b.String()), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

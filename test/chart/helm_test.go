@@ -8,10 +8,7 @@ package chart_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,9 +17,9 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // Release and namespace of every render: with them the chart's object names
@@ -83,10 +80,7 @@ func helmBinary(t *testing.T) string {
 // chartDir returns charts/s3-access-manager.
 func chartDir(t *testing.T) string {
 	t.Helper()
-	dir, err := repo.Path("charts", "s3-access-manager")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "charts", "s3-access-manager")
 	return dir
 }
 
@@ -128,35 +122,11 @@ func render(t *testing.T, v variant) (string, []*unstructured.Unstructured) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := decodeAll(out)
+	objs, err := yamldocs.Objects(strings.NewReader(out))
 	if err != nil {
 		t.Fatalf("%s: %v", v.name, err)
 	}
 	return out, objs
-}
-
-// decodeAll decodes a multi-document YAML stream, skipping empty documents.
-func decodeAll(manifests string) ([]*unstructured.Unstructured, error) {
-	dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(manifests), 4096)
-	var out []*unstructured.Unstructured
-	for {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			return nil, fmt.Errorf("decode manifests: %w", err)
-		}
-		if len(raw) == 0 || string(raw) == "null" {
-			continue
-		}
-		// UnmarshalJSON keeps integers as int64, as the API machinery does.
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(raw); err != nil {
-			return nil, fmt.Errorf("decode object: %w", err)
-		}
-		out = append(out, u)
-	}
 }
 
 // ofKind returns the objects of kind.

@@ -1,6 +1,7 @@
 package chart_test
 
 import (
+	"bytes"
 	"context"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestKustomizeMatchesChart goes beyond `make chart-parity` (kinds and
@@ -35,17 +37,14 @@ func compareKustomize(t *testing.T, dir string, chart []*unstructured.Unstructur
 	if !ok {
 		repo.Missing(t, "kubectl", "envtest-assets")
 	}
-	path, err := repo.Path("config", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := repo.MustPath(t, "config", dir)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, filepath.Join(assets, "kubectl"), "kustomize", path).Output()
 	if err != nil {
 		t.Fatalf("kubectl kustomize config/%s: %v", dir, err)
 	}
-	kz, err := decodeAll(string(out))
+	kz, err := yamldocs.Objects(bytes.NewReader(out))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package chart_test
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestLint runs helm lint --strict with every variant's values.
@@ -189,10 +191,7 @@ func checkNoSecretLiterals(t *testing.T, d *unstructured.Unstructured) {
 // config/crd/bases, are kept on uninstall, and go away with crds.enabled=false.
 func TestCRDsMatchConfig(t *testing.T) {
 	_, objs := render(t, variants[0])
-	bases, err := repo.Path("config", "crd", "bases")
-	if err != nil {
-		t.Fatal(err)
-	}
+	bases := repo.MustPath(t, "config", "crd", "bases")
 	entries, err := os.ReadDir(bases)
 	if err != nil {
 		t.Fatal(err)
@@ -221,10 +220,7 @@ func TestCRDsMatchConfig(t *testing.T) {
 // the Role in the release's namespace.
 func TestOperatorRBACMatchesConfig(t *testing.T) {
 	_, objs := render(t, variants[0])
-	path, err := repo.Path("config", "rbac", "role.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := repo.MustPath(t, "config", "rbac", "role.yaml")
 	for _, want := range readObjects(t, path) {
 		got := named(t, objs, want.GetKind(), "s3am-operator")
 		if diff := yamlDiff(want.Object["rules"], got.Object["rules"]); diff != "" {
@@ -300,7 +296,7 @@ func readObjects(t *testing.T, path string) []*unstructured.Unstructured {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := decodeAll(string(b))
+	objs, err := yamldocs.Objects(bytes.NewReader(b))
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

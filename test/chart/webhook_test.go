@@ -17,10 +17,7 @@ import (
 // the operator's webhook port.
 func TestWebhooksMatchConfig(t *testing.T) {
 	_, objs := render(t, variants[0])
-	path, err := repo.Path("config", "webhook", "manifests.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := repo.MustPath(t, "config", "webhook", "manifests.yaml")
 	for _, want := range readObjects(t, path) {
 		got := named(t, objs, want.GetKind(), "s3am-"+want.GetName())
 		wantHooks, _, _ := unstructured.NestedSlice(want.Object, "webhooks")

@@ -3,7 +3,6 @@ package crd_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestSamplesApplyAndReadBack applies config/samples with the built kubectl and
@@ -21,10 +20,7 @@ import (
 func TestSamplesApplyAndReadBack(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := repo.Path("config", "samples")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "config", "samples")
 	out, err := env.Kubectl(ctx, "", "apply", "-f", dir)
 	if err != nil {
 		t.Fatal(err)
@@ -82,23 +78,13 @@ func readSamples(t *testing.T, dir string) []*unstructured.Unstructured {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples in %s: %v", dir, err)
 	}
-	var objs []*unstructured.Unstructured
-	for _, f := range files {
-		r, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
-		for {
-			var m map[string]any
-			if err := dec.Decode(&m); err != nil {
-				break
-			}
-			if m != nil {
-				objs = append(objs, &unstructured.Unstructured{Object: m})
-			}
-		}
-		r.Close()
+	maps, err := yamldocs.Maps(files...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := make([]*unstructured.Unstructured, 0, len(maps))
+	for _, m := range maps {
+		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}
 	return objs
 }

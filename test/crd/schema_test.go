@@ -16,10 +16,7 @@ import (
 // TestEveryFieldDocumented walks both CRD schemas: every property has a description.
 func TestEveryFieldDocumented(t *testing.T) {
 	for _, name := range []string{"s3am.io_prefixgrants.yaml", "s3am.io_s3connections.yaml", "s3am.io_accesslinks.yaml"} {
-		path, err := repo.Path("config", "crd", "bases", name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		path := repo.MustPath(t, "config", "crd", "bases", name)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
@@ -79,10 +76,7 @@ func TestKubectlExplain(t *testing.T) {
 func TestPrinterColumnsAndShortNames(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	dir, err := repo.Path("config", "samples")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "config", "samples")
 	if _, err := env.Kubectl(ctx, "", "apply", "-f", dir); err != nil {
 		t.Fatal(err)
 	}

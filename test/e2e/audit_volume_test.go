@@ -1,12 +1,10 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sync"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/internal/audit"
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -38,27 +37,17 @@ func doVolume(base string, r volumeRequest) error {
 	if r.query != nil {
 		u += "?" + r.query.Encode()
 	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequest(r.method, u, body)
+	req, err := asuser.Person{User: alice}.Request(r.method, u, r.body)
 	if err != nil {
 		return err
 	}
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Forwarded-Email", alice)
 	req.Header.Set("User-Agent", "s3am-e2e")
-	resp, err := volumeClient.Do(req)
+	status, data, err := asuser.Do(volumeClient, req)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != r.status {
-		return fmt.Errorf("%s %s: %d %s, want %d", r.method, r.path, resp.StatusCode, data, r.status)
+	if status != r.status {
+		return fmt.Errorf("%s %s: %d %s, want %d", r.method, r.path, status, data, r.status)
 	}
 	return nil
 }

@@ -1,11 +1,9 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"sync/atomic"
@@ -16,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 )
 
 // benchStacks numbers the benchmarks' connections, so that a rerun (-count)
@@ -38,28 +37,18 @@ func benchStack(b *testing.B, folder string) *stack {
 
 // benchDo sends one request as alice and fails unless it is answered 200.
 func benchDo(b *testing.B, method, u string, body []byte) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequest(method, u, rd)
+	req, err := asuser.Person{User: alice}.Request(method, u, body)
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Forwarded-Email", alice)
-	resp, err := benchClient.Do(req)
+	status, data, err := asuser.Do(benchClient, req)
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	data, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.Errorf("%s %s: %d %s", method, u, resp.StatusCode, data)
+	if status != http.StatusOK {
+		b.Errorf("%s %s: %d %s", method, u, status, data)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/notify/notifytest"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
@@ -159,46 +160,20 @@ func (r response) errorBody(t *testing.T) server.ErrorBody {
 // do sends a request; body is JSON-encoded unless it is []byte.
 func (c caller) do(method, path string, query url.Values, body any) response {
 	c.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		rd = bytes.NewReader(b)
-	default:
-		data, err := json.Marshal(b)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		rd = bytes.NewReader(data)
-	}
 	u := c.base + path
 	if query != nil {
 		u += "?" + query.Encode()
 	}
-	req, err := http.NewRequest(method, u, rd)
+	req, err := asuser.Person{User: c.user, Groups: c.groups}.Request(method, u, body)
 	if err != nil {
 		c.t.Fatal(err)
-	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.user != "" {
-		req.Header.Set("X-Forwarded-Email", c.user)
-	}
-	if c.groups != "" {
-		req.Header.Set("X-Forwarded-Groups", c.groups)
 	}
 	req.Header.Set("User-Agent", "s3am-e2e")
-	resp, err := http.DefaultClient.Do(req)
+	status, data, err := asuser.Do(http.DefaultClient, req)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, body: data}
+	return response{status: status, body: data}
 }
 
 // send performs a presigned request with body, as a browser would.

@@ -1,18 +1,14 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,6 +20,8 @@ import (
 	"github.com/s3am/s3-access-manager/internal/links"
 	"github.com/s3am/s3-access-manager/internal/notify"
 	"github.com/s3am/s3-access-manager/internal/objects"
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 	"github.com/s3am/s3-access-manager/server"
 )
@@ -38,19 +36,12 @@ type recipient struct {
 
 func (r recipient) do(method, path string, query url.Values, body any) response {
 	r.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			r.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
 	u := r.base + "/l/" + r.token + path
 	if query != nil {
 		u += "?" + query.Encode()
 	}
-	req, err := http.NewRequest(method, u, rd)
+	// No identity headers: a recipient has no account.
+	req, err := asuser.Person{}.Request(method, u, body)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -58,13 +49,11 @@ func (r recipient) do(method, path string, query url.Values, body any) response 
 	if r.password != "" {
 		req.Header.Set(server.LinkPasswordHeader, r.password)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	status, data, err := asuser.Do(http.DefaultClient, req)
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, body: data}
+	return response{status: status, body: data}
 }
 
 // createLink creates a link as alice and returns it with its recipient.
@@ -215,7 +204,7 @@ func TestLinkUploadRequest(t *testing.T) {
 	// Neither replaced the other.
 	root := st.minio.S3Client(t, nil)
 	for path, want := range map[string]string{first: "%PDF first", second: "%PDF second"} {
-		if got := getObject(t, root, "partner-a/uploads/"+path); got != want {
+		if got := minioserver.Object(t, root, bucket, "partner-a/uploads/"+path); got != want {
 			t.Fatalf("%s holds %q, want %q", path, got, want)
 		}
 	}
@@ -497,18 +486,6 @@ func countEvents(t *testing.T, st *stack) int {
 // metaOf names a link's object.
 func metaOf(l server.LinkInfo) metav1.ObjectMeta {
 	return metav1.ObjectMeta{Namespace: l.Namespace, Name: l.Name}
-}
-
-// getObject reads an object's body as the root user.
-func getObject(t *testing.T, c *s3.Client, key string) string {
-	t.Helper()
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, _ := io.ReadAll(out.Body)
-	return string(b)
 }
 
 // A link acts for its creator only through its own namespace's grants:

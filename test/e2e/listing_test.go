@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -20,28 +21,40 @@ import (
 // seedObjects writes each key (its body is the key) with 16 writers.
 func seedObjects(t testing.TB, client *s3.Client, keys []string) {
 	t.Helper()
+	inParallel(t, 16, keys, func(k string) error {
+		_, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(k)})
+		if err != nil {
+			return fmt.Errorf("seed %s: %w", k, err)
+		}
+		return nil
+	})
+}
+
+// inParallel calls f on every item, n at a time, and fails t with every
+// error f returned.
+func inParallel[T any](t testing.TB, n int, items []T, f func(T) error) {
+	t.Helper()
 	var (
 		wg   sync.WaitGroup
-		sem  = make(chan struct{}, 16)
+		sem  = make(chan struct{}, n)
 		mu   sync.Mutex
 		errs []error
 	)
-	for _, k := range keys {
+	for _, it := range items {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			_, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(k), Body: strings.NewReader(k)})
-			if err != nil {
+			if err := f(it); err != nil {
 				mu.Lock()
-				errs = append(errs, fmt.Errorf("seed %s: %w", k, err))
+				errs = append(errs, err)
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -40,23 +40,34 @@ func (m mpSession) create(key string, size int64) (string, objects.PartPlan) {
 	m.t.Helper()
 	req := m.ref(key)
 	req["contentType"], req["size"] = "application/octet-stream", size
-	r := m.al.do(http.MethodPost, "/api/v1/multipart", nil, req)
 	var mp server.MultipartResponse
-	r.decode(m.t, &mp)
+	r := m.post("/api/v1/multipart", req, &mp)
 	if r.status != http.StatusOK || mp.UploadID == "" || mp.Plan == nil {
 		m.t.Fatalf("create %s: %d %s", key, r.status, r.body)
 	}
 	return mp.UploadID, *mp.Plan
 }
 
+// upload is the body naming key's multipart upload uploadID and its parts.
+func (m mpSession) upload(key, uploadID string, parts any) map[string]any {
+	req := m.ref(key)
+	req["uploadId"], req["parts"] = uploadID, parts
+	return req
+}
+
+// post sends body to path as alice and decodes the answer into v.
+func (m mpSession) post(path string, body, v any) response {
+	m.t.Helper()
+	r := m.al.do(http.MethodPost, path, nil, body)
+	r.decode(m.t, v)
+	return r
+}
+
 // sign asks for the URLs of parts, each signed with its exact size.
 func (m mpSession) sign(key, uploadID string, parts []objects.PartToSign) []objects.PresignedPart {
 	m.t.Helper()
-	req := m.ref(key)
-	req["uploadId"], req["parts"] = uploadID, parts
-	r := m.al.do(http.MethodPost, "/api/v1/multipart/parts", nil, req)
 	var pr server.PartsResponse
-	r.decode(m.t, &pr)
+	r := m.post("/api/v1/multipart/parts", m.upload(key, uploadID, parts), &pr)
 	if r.status != http.StatusOK || len(pr.Parts) != len(parts) {
 		m.t.Fatalf("sign parts: %d %s", r.status, r.body)
 	}
@@ -78,11 +89,8 @@ func (m mpSession) listed(key, uploadID string) []objects.Part {
 // complete finishes the upload with parts, as listed by the server.
 func (m mpSession) complete(key, uploadID string, parts []objects.CompletedPart) objects.CompletedUpload {
 	m.t.Helper()
-	req := m.ref(key)
-	req["uploadId"], req["parts"] = uploadID, parts
-	r := m.al.do(http.MethodPost, "/api/v1/multipart/complete", nil, req)
 	var done objects.CompletedUpload
-	r.decode(m.t, &done)
+	r := m.post("/api/v1/multipart/complete", m.upload(key, uploadID, parts), &done)
 	if r.status != http.StatusOK {
 		m.t.Fatalf("complete: %d %s", r.status, r.body)
 	}
@@ -93,9 +101,8 @@ func (m mpSession) complete(key, uploadID string, parts []objects.CompletedPart)
 // hashes the bytes MinIO sends.
 func (m mpSession) downloadSHA256(key string) ([32]byte, int64) {
 	m.t.Helper()
-	r := m.al.do(http.MethodPost, "/api/v1/downloads", nil, m.ref(key))
 	var d server.DownloadResponse
-	r.decode(m.t, &d)
+	r := m.post("/api/v1/downloads", m.ref(key), &d)
 	if r.status != http.StatusOK {
 		m.t.Fatalf("download %s: %d %s", key, r.status, r.body)
 	}
@@ -129,31 +136,19 @@ func putParts(t *testing.T, parts []objects.PresignedPart, plan objects.PartPlan
 	var (
 		mu    sync.Mutex
 		etags = map[int32]string{}
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, 4)
-		errs  []error
 	)
-	for _, p := range parts {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			start := int64(p.Number-1) * plan.PartSize
-			end := min(start+plan.PartSize, int64(len(data)))
-			etag, err := putPart(p.PresignedRequest, data[start:end])
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-				return
-			}
-			etags[p.Number] = etag
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
+	inParallel(t, 4, parts, func(p objects.PresignedPart) error {
+		start := int64(p.Number-1) * plan.PartSize
+		end := min(start+plan.PartSize, int64(len(data)))
+		etag, err := putPart(p.PresignedRequest, data[start:end])
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		etags[p.Number] = etag
+		return nil
+	})
 	return etags
 }
 

@@ -1,16 +1,12 @@
 package e2e_test
 
 import (
-	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/s3am/s3-access-manager/internal/grant"
+	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
 	"github.com/s3am/s3-access-manager/server"
 )
 
@@ -31,15 +27,6 @@ func TestWriteWithoutDeleteCannotReplace(t *testing.T) {
 	const dir = "partner-a/uploads/2024/march/"
 	st, al := writerOn(t, "partner-data-no-replace", dir+"x")
 	root := st.minio.S3Client(t, nil)
-	content := func(key string) string {
-		out, err := root.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-		if err != nil {
-			t.Fatalf("get %s: %v", key, err)
-		}
-		defer out.Body.Close()
-		b, _ := io.ReadAll(out.Body)
-		return string(b)
-	}
 	put := func(key, body string) int {
 		t.Helper()
 		var up server.UploadResponse
@@ -60,7 +47,7 @@ func TestWriteWithoutDeleteCannotReplace(t *testing.T) {
 	if code := put(dir+"report.txt", "second versio"); code != http.StatusPreconditionFailed {
 		t.Fatalf("second PUT of the same key = %d, want 412 from MinIO", code)
 	}
-	if got := content(dir + "report.txt"); got != "first version" {
+	if got := minioserver.Object(t, root, bucket, dir+"report.txt"); got != "first version" {
 		t.Fatalf("after a refused PUT the object holds %q", got)
 	}
 
@@ -82,7 +69,7 @@ func TestWriteWithoutDeleteCannotReplace(t *testing.T) {
 	wantRefusal(al.do(http.MethodPost, "/api/v1/multipart/complete", nil, ref))
 	// A form for it.
 	wantRefusal(al.do(http.MethodPost, "/api/v1/uploads/post", nil, map[string]any{"connection": st.conn, "bucket": bucket, "key": dir + "report.txt"}))
-	if got := content(dir + "report.txt"); got != "first version" {
+	if got := minioserver.Object(t, root, bucket, dir+"report.txt"); got != "first version" {
 		t.Fatalf("after the refusals the object holds %q", got)
 	}
 
@@ -91,7 +78,7 @@ func TestWriteWithoutDeleteCannotReplace(t *testing.T) {
 	if code := put(dir+"report.txt", "second versio"); code != http.StatusOK {
 		t.Fatalf("PUT with delete permission = %d, want 200", code)
 	}
-	if got := content(dir + "report.txt"); got != "second versio" {
+	if got := minioserver.Object(t, root, bucket, dir+"report.txt"); got != "second versio" {
 		t.Fatalf("after replacing the object holds %q", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 	"github.com/s3am/s3-access-manager/internal/testenv/probe"
 )
 
@@ -71,21 +72,9 @@ type caller struct {
 // call sends a request; body, if not nil, is sent as JSON. The status is 0
 // when no answer came.
 func (c caller) call(op, method, path string, body any) (int, []byte) {
-	var rd io.Reader
-	if body != nil {
-		data, _ := json.Marshal(body)
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, c.base+path, rd)
+	req, err := asuser.Person{User: c.who.name, Groups: c.who.groups}.Request(method, c.base+path, body)
 	if err != nil {
 		panic(err) // the suite builds only valid requests
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Forwarded-Email", c.who.name)
-	if c.who.groups != "" {
-		req.Header.Set("X-Forwarded-Groups", c.who.groups)
 	}
 	a := answer{op: op, start: time.Now()}
 	resp, err := httpClient.Do(req)

@@ -12,11 +12,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	sysproc "github.com/s3am/s3-access-manager/internal/proc"
 )
 
 // proc is a process the suite starts, kills and starts again with the same
 // command line: `s3am` processes, and the kube-apiserver once it has been
-// restarted. Its output is appended to one file across restarts.
+// restarted. Its output is appended to one file across restarts. Each run
+// is an internal/proc process: its own group, killed with the test binary.
 type proc struct {
 	name string
 	path string
@@ -26,9 +29,8 @@ type proc struct {
 	environ []string
 	logPath string
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	mu  sync.Mutex
+	run *sysproc.Process
 }
 
 // newProc prepares a process; start runs it. At cleanup it is stopped with
@@ -46,8 +48,7 @@ func newProc(t *testing.T, name, path string, env []string, args ...string) *pro
 	return p
 }
 
-// start runs the command in its own process group, which the kernel kills
-// if the test binary dies without its cleanups.
+// start runs the command.
 func (p *proc) start(t *testing.T) {
 	t.Helper()
 	out, err := os.OpenFile(p.logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
@@ -65,19 +66,17 @@ func (p *proc) start(t *testing.T) {
 	cmd.Stdout, cmd.Stderr = writerOnly{out}, writerOnly{out}
 	// Wait must not hang on a grandchild that inherited the pipe.
 	cmd.WaitDelay = 5 * time.Second
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	run, err := sysproc.Start(cmd)
+	if err != nil {
 		out.Close()
 		t.Fatalf("start %s: %v", p.name, err)
 	}
-	exited := make(chan struct{})
 	go func() {
-		_ = cmd.Wait()
+		<-run.Exited()
 		out.Close()
-		close(exited)
 	}()
 	p.mu.Lock()
-	p.cmd, p.exited = cmd, exited
+	p.run = run
 	p.mu.Unlock()
 }
 
@@ -87,44 +86,37 @@ type writerOnly struct{ io.Writer }
 
 // pid is the running process's ID.
 func (p *proc) pid() int {
-	cmd, _ := p.current()
-	if cmd == nil {
-		return 0
+	if run := p.current(); run != nil {
+		return run.Pid()
 	}
-	return cmd.Process.Pid
+	return 0
 }
 
-// current is the running command and its exit channel, nil before start.
-func (p *proc) current() (*exec.Cmd, chan struct{}) {
+// current is the running process, nil before start.
+func (p *proc) current() *sysproc.Process {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.cmd, p.exited
+	return p.run
 }
 
 // signal sends sig to the process group.
 func (p *proc) signal(sig syscall.Signal) {
-	if cmd, _ := p.current(); cmd != nil {
-		// The group may be gone already; there is nothing to signal then.
-		_ = syscall.Kill(-cmd.Process.Pid, sig)
+	if run := p.current(); run != nil {
+		run.Signal(sig)
 	}
 }
 
-// stop sends sig, waits up to grace, then kills the group and reaps the
-// process. A stopped (SIGSTOP) process is continued so that it can exit.
+// stop continues the process if it is stopped (SIGSTOP), so that it can
+// exit, then sends sig, waits up to grace, kills the group and reaps the
+// process.
 func (p *proc) stop(sig syscall.Signal, grace time.Duration) {
-	cmd, exited := p.current()
-	if cmd == nil {
+	run := p.current()
+	if run == nil {
 		return
 	}
-	p.signal(sig)
-	p.signal(syscall.SIGCONT)
-	select {
-	case <-exited:
-	case <-time.After(grace):
-	}
-	p.signal(syscall.SIGKILL)
-	<-exited
-	if err := syscall.Kill(-cmd.Process.Pid, 0); !errors.Is(err, syscall.ESRCH) {
+	run.Signal(syscall.SIGCONT)
+	run.Stop(sig, grace)
+	if err := syscall.Kill(-run.Pid(), 0); !errors.Is(err, syscall.ESRCH) {
 		// Give the kernel a moment to reap the rest of the group.
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -132,16 +124,8 @@ func (p *proc) stop(sig syscall.Signal, grace time.Duration) {
 
 // running reports whether the process has been started and not exited.
 func (p *proc) running() bool {
-	_, exited := p.current()
-	if exited == nil {
-		return false
-	}
-	select {
-	case <-exited:
-		return false
-	default:
-		return true
-	}
+	run := p.current()
+	return run != nil && run.Running()
 }
 
 // tail is the last n bytes of the output.

@@ -5,6 +5,7 @@ package faults_test
 import (
 	"fmt"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
+	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 	"net/http"
 	"net/url"
 	"os"
@@ -242,7 +243,7 @@ func writeTable(t *testing.T, rows []result) {
 	}
 	b.WriteString(tableLegend)
 	t.Logf("fault table:\n%s", b.String())
-	dir := artifactsDir(t)
+	dir := repo.Artifacts(t, "faults")
 	if err := os.WriteFile(dir+"/faults.md", []byte(b.String()), 0o644); err != nil {
 		t.Errorf("write the fault table: %v", err)
 	}

@@ -135,16 +135,7 @@ func (s *stack) newServer(t *testing.T, help, name string, env []string, audit .
 // operator has made it Ready.
 func (s *stack) applyConnection(t *testing.T) {
 	t.Helper()
-	s.env.MustKubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
-kind: S3Connection
-metadata: {name: %s}
-spec:
-  provider: S3Compatible
-  endpoint: %s
-  region: %s
-  pathStyle: true
-  auth: {accessKey: {namespace: %s, name: minio-keys}}
-`, connection, s.minio.Endpoint, s.minio.Region, namespace), "apply", "-f", "-")
+	s.env.MustKubectl(t, s.minio.ConnectionYAML(connection, namespace, "minio-keys", "region: "+s.minio.Region), "apply", "-f", "-")
 	probe.ConnectionReady(t, s.env.Client, connection)
 }
 

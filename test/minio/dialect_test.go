@@ -148,14 +148,7 @@ var dialectProbes = []dialectProbe{
 func TestMinIODialect(t *testing.T) {
 	srv := minioserver.Start(t)
 	ctx := context.Background()
-	srv.CreateBucket(t, dialectBucket)
-	root := srv.S3Client(t, nil)
-	for _, key := range []string{"lit*/a.txt", "lit${x}/a.txt", "q?/a.txt", "cost$/a.txt", "é.txt", "plain.txt"} {
-		_, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(dialectBucket), Key: aws.String(key), Body: strings.NewReader("x")})
-		if err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
+	srv.Seed(t, dialectBucket, withBody("x", "lit*/a.txt", "lit${x}/a.txt", "q?/a.txt", "cost$/a.txt", "é.txt", "plain.txt"))
 	for _, p := range dialectProbes {
 		t.Run(p.name, func(t *testing.T) {
 			doc, err := policy.Parse([]byte(p.policy))
@@ -247,4 +240,13 @@ func TestMinIORefusesWhatIAMAccepts(t *testing.T) {
 	if _, err := srv.AssumeRole(ctx, allowJSON("s3:ListBucket", "arn:aws:s3:::b", `{"ForAnyValue:StringLike":{"s3:prefix":"a/*"}}`), 0); err != nil {
 		t.Errorf("ForAnyValue:StringLike: %v", err)
 	}
+}
+
+// withBody maps each key to body, for minioserver.Seed.
+func withBody(body string, keys ...string) map[string]string {
+	m := make(map[string]string, len(keys))
+	for _, k := range keys {
+		m[k] = body
+	}
+	return m
 }

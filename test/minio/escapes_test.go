@@ -2,7 +2,6 @@ package minio_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,14 +39,7 @@ type escapeProbe struct {
 func TestGeneratedEscapesOnMinIO(t *testing.T) {
 	srv := minioserver.Start(t)
 	ctx := context.Background()
-	srv.CreateBucket(t, dialectBucket)
-	root := srv.S3Client(t, nil)
-	for _, key := range []string{"reports*/a.txt", "reports${x}/a.txt", "reportsX/a.txt", "what?/a.txt", "whatX/a.txt", "costs$/2024/a.txt"} {
-		_, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(dialectBucket), Key: aws.String(key), Body: strings.NewReader("x")})
-		if err != nil {
-			t.Fatalf("seed %s: %v", key, err)
-		}
-	}
+	srv.Seed(t, dialectBucket, withBody("x", "reports*/a.txt", "reports${x}/a.txt", "reportsX/a.txt", "what?/a.txt", "whatX/a.txt", "costs$/2024/a.txt"))
 	erin := grant.Principal{User: "erin"}
 	grantOn := func(prefix string, perms ...grant.Permission) grant.Grant {
 		return grant.Grant{Namespace: "x", Name: prefix, Connection: connection, Bucket: dialectBucket, Prefix: prefix,

@@ -166,16 +166,7 @@ func waitReady(t *testing.T, p *child, url string) time.Duration {
 // webhooks) and waits until the leader has made it Ready.
 func (c *cluster) applyConnection(t *testing.T) {
 	t.Helper()
-	c.env.MustKubectl(t, fmt.Sprintf(`apiVersion: s3am.io/v1alpha1
-kind: S3Connection
-metadata: {name: %s}
-spec:
-  provider: S3Compatible
-  endpoint: %s
-  pathStyle: true
-  auth: {accessKey: {namespace: %s, name: minio-keys}}
-  iam: {mode: Apply, user: %s}
-`, connection, c.minio.Endpoint, namespace, appUser), "apply", "-f", "-")
+	c.env.MustKubectl(t, c.minio.ConnectionYAML(connection, namespace, "minio-keys", "iam: {mode: Apply, user: "+appUser+"}"), "apply", "-f", "-")
 	apiprobe.ConnectionReady(t, c.env.Client, connection)
 }
 

@@ -3,11 +3,10 @@
 package replicas_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/asuser"
 )
 
 // httpClient bounds every request so that a hung replica fails the test
@@ -23,30 +22,9 @@ type person struct {
 // call sends a request to a server as p; body, if not nil, is sent as
 // JSON. err is set only when no answer came.
 func (p person) call(base, method, path string, body any) (int, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			return 0, nil, err
-		}
-		rd = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, base+path, rd)
+	req, err := asuser.Person{User: p.user, Groups: p.groups}.Request(method, base+path, body)
 	if err != nil {
 		return 0, nil, err
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-Forwarded-Email", p.user)
-	if p.groups != "" {
-		req.Header.Set("X-Forwarded-Groups", p.groups)
-	}
-	resp, err := httpClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, data, err
+	return asuser.Do(httpClient, req)
 }

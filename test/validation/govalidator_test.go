@@ -30,16 +30,7 @@ func TestGoValidators(t *testing.T) {
 		t.Run(r.Row, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			for _, obj := range r.Setup {
-				if out, err := applyObject(ctx, hooked, obj); err != nil {
-					t.Fatalf("setup %s: %v\n%s", objectName(obj), err, out)
-				}
-				t.Cleanup(func() {
-					if err := deleteObject(context.Background(), hooked, obj); err != nil {
-						t.Errorf("cleanup %s: %v", objectName(obj), err)
-					}
-				})
-			}
+			setUp(ctx, t, hooked, r)
 			warnings, err := validateDirectly(ctx, r.Object, defaulter, grants, connections)
 			switch {
 			case r.SchemaOnly != "" && err != nil:

@@ -63,6 +63,21 @@ func mustLoadRows(t *testing.T) []row {
 	return rows
 }
 
+// setUp applies the objects row r needs first, deleted again when t ends.
+func setUp(ctx context.Context, t *testing.T, env *controlplane.Env, r row) {
+	t.Helper()
+	for _, obj := range r.Setup {
+		if out, err := applyObject(ctx, env, obj); err != nil {
+			t.Fatalf("setup %s: %v\n%s", objectName(obj), err, out)
+		}
+		t.Cleanup(func() {
+			if err := deleteObject(context.Background(), env, obj); err != nil {
+				t.Errorf("cleanup %s: %v", objectName(obj), err)
+			}
+		})
+	}
+}
+
 // runTable applies each row with kubectl and hands kubectl's answer to check.
 // Schema rows run in parallel, since they leave nothing behind when refused;
 // webhook rows run one at a time, since their setup changes which connection
@@ -71,16 +86,7 @@ func runTable(t *testing.T, env *controlplane.Env, rows []row, check func(*testi
 	apply := func(t *testing.T, r row) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		for _, obj := range r.Setup {
-			if out, err := applyObject(ctx, env, obj); err != nil {
-				t.Fatalf("setup %s: %v\n%s", objectName(obj), err, out)
-			}
-			t.Cleanup(func() {
-				if err := deleteObject(context.Background(), env, obj); err != nil {
-					t.Errorf("cleanup %s: %v", objectName(obj), err)
-				}
-			})
-		}
+		setUp(ctx, t, env, r)
 		out, err := applyObject(ctx, env, r.Object)
 		if err == nil {
 			t.Cleanup(func() {

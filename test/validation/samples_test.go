@@ -2,13 +2,13 @@ package validation_test
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestSamplesAdmitted applies config/samples with the webhooks on, in one
@@ -19,10 +19,7 @@ import (
 func TestSamplesAdmitted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := repo.Path("config", "samples")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := repo.MustPath(t, "config", "samples")
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -31,22 +28,14 @@ func TestSamplesAdmitted(t *testing.T) {
 	// expects no default. Namespaces stay, since they cannot finish
 	// terminating here and the operator namespace is shared.
 	t.Cleanup(func() {
-		for _, f := range files {
-			docs, err := readDocuments(f)
-			if err != nil {
-				t.Error(err)
-				continue
-			}
-			for _, doc := range docs {
-				var obj map[string]any
-				if err := json.Unmarshal(doc, &obj); err != nil {
+		objs, err := yamldocs.Maps(files...)
+		if err != nil {
+			t.Error(err)
+		}
+		for _, obj := range objs {
+			if obj["kind"] != "Namespace" {
+				if err := deleteObject(context.Background(), hooked, obj); err != nil {
 					t.Error(err)
-					continue
-				}
-				if obj["kind"] != "Namespace" {
-					if err := deleteObject(context.Background(), hooked, obj); err != nil {
-						t.Error(err)
-					}
 				}
 			}
 		}

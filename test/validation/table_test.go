@@ -1,22 +1,17 @@
 package validation_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/controlplane"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // row is one document of testdata/bad-inputs.yaml; the file explains the fields.
@@ -45,7 +40,7 @@ func (r row) goExpect() string {
 
 // loadRows reads and checks the table.
 func loadRows() ([]row, error) {
-	docs, err := readDocuments(filepath.Join("testdata", "bad-inputs.yaml"))
+	docs, err := yamldocs.ReadFiles(filepath.Join("testdata", "bad-inputs.yaml"))
 	if err != nil {
 		return nil, err
 	}
@@ -73,34 +68,6 @@ func loadRows() ([]row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
-}
-
-// readDocuments splits a YAML stream into JSON documents, skipping empty ones.
-func readDocuments(path string) ([][]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	reader := utilyaml.NewYAMLReader(bufio.NewReader(f))
-	var docs [][]byte
-	for {
-		doc, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		j, err := utilyaml.ToJSON(doc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(bytes.TrimSpace(j)) == 0 || string(bytes.TrimSpace(j)) == "null" {
-			continue
-		}
-		docs = append(docs, j)
-	}
 }
 
 // jsonOf renders an object of the table for kubectl, which reads JSON as

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -92,6 +95,7 @@ func newDialect(sec secrets) *sqlstore.Dialect {
 		GroupsArg:    func(groups []string) (any, error) { return groups, nil },
 		StartsWith:   "starts_with(object_key, %s)",
 		LockChains:   lockChains,
+		Pipeline:     pipeline,
 		Rejected:     rejected,
 		Duplicate:    duplicate,
 		Migrate:      migrate,
@@ -149,4 +153,49 @@ func rejected(err error) bool {
 func duplicate(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// pipeline is the Dialect's Pipeline: BEGIN, the chain locks, the inserts
+// and COMMIT go to the server as one pgx batch, so an append costs one round
+// trip instead of one per statement. When a statement fails the server
+// skips the rest, COMMIT included, and the transaction is rolled back here;
+// if that fails too the connection is closed, so that the pool drops it
+// rather than hand out a connection inside a failed transaction.
+func pipeline(ctx context.Context, db *sql.DB, writers []string, inserts []sqlstore.Statement) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		sc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", driverConn)
+		}
+		c := sc.Conn()
+		b := &pgx.Batch{}
+		b.Queue("BEGIN")
+		for _, w := range writers {
+			b.Queue(`SELECT pg_advisory_xact_lock($1)`, chainLockKey(w))
+		}
+		for _, st := range inserts {
+			b.Queue(st.SQL, st.Args...)
+		}
+		b.Queue("COMMIT")
+		err := c.SendBatch(ctx, b).Close()
+		if err == nil {
+			return nil
+		}
+		if pgconn.SafeToRetry(err) {
+			// Nothing reached the server (a pooled connection that died):
+			// Append tries once more on another connection.
+			return fmt.Errorf("%w: %w", driver.ErrBadConn, err)
+		}
+		if !c.IsClosed() && c.PgConn().TxStatus() != 'I' {
+			if _, rerr := c.Exec(ctx, "ROLLBACK"); rerr != nil {
+				_ = c.Close(ctx)
+			}
+		}
+		return err
+	})
 }

@@ -75,12 +75,15 @@ var errStaleHead = errors.New("the chain grew since this store last appended to 
 const maxHeads = 64
 
 func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
+	writers := writersOf(events)
+	if s.d.Pipeline != nil && s.knowsHeads(writers) {
+		return s.appendPipelined(ctx, events, writers)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer rollback(tx)
-	writers := writersOf(events)
 	if s.d.LockChains != nil {
 		if err := s.d.LockChains(ctx, tx, writers); err != nil {
 			return err
@@ -112,11 +115,86 @@ func (s *Store) appendTx(ctx context.Context, events []audit.Event) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	s.remember(heads)
+	return nil
+}
+
+// remember keeps the heads an append committed.
+func (s *Store) remember(heads map[string]head) {
 	if len(s.heads)+len(heads) > maxHeads {
 		clear(s.heads)
 	}
 	maps.Copy(s.heads, heads)
+}
+
+// knowsHeads reports whether the Store remembers the head of every chain
+// of writers.
+func (s *Store) knowsHeads(writers []string) bool {
+	for _, w := range writers {
+		if _, ok := s.heads[w]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// appendPipelined is appendTx in one round trip (Dialect.Pipeline), for
+// chains whose heads the Store remembers: the transaction, the chain locks,
+// the same multi-row INSERTs and the commit are sent together. A head that
+// another handle moved shows as the primary key refusing a row, as in
+// appendTx.
+func (s *Store) appendPipelined(ctx context.Context, events []audit.Event, writers []string) error {
+	heads := make(map[string]head, len(writers))
+	for _, w := range writers {
+		heads[w] = s.heads[w]
+	}
+	for i := range events {
+		e := &events[i]
+		h := heads[e.Writer]
+		audit.Seal(e, h.seq, h.hash)
+		heads[e.Writer] = head{seq: e.Seq, hash: e.Hash}
+	}
+	var inserts []Statement
+	for rest := events; len(rest) > 0; {
+		rows := min(maxInsertRows, 1<<(bits.Len(uint(len(rest)))-1))
+		args := make([]any, 0, columnCount*rows)
+		for i := range rows {
+			var err error
+			if args, err = appendArgs(s.d, args, &rest[i]); err != nil {
+				return err
+			}
+		}
+		inserts = append(inserts, Statement{SQL: s.insertText(rows), Args: args})
+		rest = rest[rows:]
+	}
+	if err := s.d.Pipeline(ctx, s.db, writers, inserts); err != nil {
+		return s.classify(err)
+	}
+	s.remember(heads)
 	return nil
+}
+
+// insertText is insertSQL(s.d, rows) for rows a power of two, built once.
+func (s *Store) insertText(rows int) string {
+	i := bits.Len(uint(rows)) - 1
+	if i >= len(s.insertTexts) {
+		s.insertTexts = append(s.insertTexts, make([]string, i+1-len(s.insertTexts))...)
+	}
+	if s.insertTexts[i] == "" {
+		s.insertTexts[i] = insertSQL(s.d, rows)
+	}
+	return s.insertTexts[i]
+}
+
+// classify marks an INSERT's error as a stale head or a rejection.
+func (s *Store) classify(err error) error {
+	if s.d.Duplicate != nil && s.d.Duplicate(err) {
+		return fmt.Errorf("%w: %w", errStaleHead, err)
+	}
+	if s.d.Rejected != nil && s.d.Rejected(err) {
+		return fmt.Errorf("%w: %w", audit.ErrRejected, err)
+	}
+	return err
 }
 
 // writersOf returns the distinct writers of events, sorted: every
@@ -166,13 +244,7 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, events []audit.Event) er
 			}
 		}
 		if _, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args...); err != nil {
-			if s.d.Duplicate != nil && s.d.Duplicate(err) {
-				return fmt.Errorf("%w: %w", errStaleHead, err)
-			}
-			if s.d.Rejected != nil && s.d.Rejected(err) {
-				return fmt.Errorf("%w: %w", audit.ErrRejected, err)
-			}
-			return err
+			return s.classify(err)
 		}
 		events = events[rows:]
 	}

@@ -32,6 +32,15 @@ type Dialect struct {
 	// when beginning the transaction already does (SQLite's BEGIN
 	// IMMEDIATE takes the database's write lock).
 	LockChains func(ctx context.Context, tx *sql.Tx, writers []string) error
+	// Pipeline, when set, runs one append in a single round trip: it
+	// begins a transaction, takes the chain locks of writers (as
+	// LockChains), runs inserts in order and commits, all sent at once. On
+	// an error nothing is committed, unless the COMMIT itself failed (then
+	// the outcome is unknown, as with any failed commit), and the
+	// connection is left outside any transaction or closed. It is used when
+	// the chain heads are known, which is when nothing needs reading
+	// between the lock and the inserts.
+	Pipeline func(ctx context.Context, db *sql.DB, writers []string, inserts []Statement) error
 	// Rejected reports whether err is the database refusing the rows
 	// themselves (a constraint, a size limit) rather than failing.
 	Rejected func(err error) bool
@@ -53,4 +62,10 @@ func (d *Dialect) wrap(msg string, err error) error {
 		return d.Wrap(msg, err)
 	}
 	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// Statement is one SQL statement with its arguments.
+type Statement struct {
+	SQL  string
+	Args []any
 }

@@ -21,6 +21,9 @@ type Store struct {
 	// inserts caches the prepared INSERT of 2^i rows at i; appendMu
 	// guards it.
 	inserts []*sql.Stmt
+	// insertTexts caches the INSERT of 2^i rows at i for Dialect.Pipeline;
+	// appendMu guards it.
+	insertTexts []string
 	// heads are the chain heads this Store committed last, so that an
 	// append need not read them back (see Append); appendMu guards them.
 	heads map[string]head

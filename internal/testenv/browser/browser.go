@@ -113,19 +113,7 @@ func (b *Browser) NewTab(tb testing.TB) context.Context {
 // $S3AM_ARTIFACTS/browser/<test name>, by default under bin/artifacts.
 func ArtifactsDir(tb testing.TB) string {
 	tb.Helper()
-	root := os.Getenv("S3AM_ARTIFACTS")
-	if root == "" {
-		p, err := repo.Path("bin", "artifacts")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		root = p
-	}
-	dir := filepath.Join(root, "browser", safeName(tb.Name()))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	return dir
+	return repo.Artifacts(tb, "browser", safeName(tb.Name()))
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

@@ -2,6 +2,7 @@ package minioserver
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -58,4 +59,19 @@ func (s *Server) Seed(t testing.TB, bucket string, objects map[string]string) *s
 		}
 	}
 	return root
+}
+
+// Object reads bucket/key through c and fails the test if it cannot.
+func Object(t testing.TB, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	defer out.Body.Close()
+	b, err := io.ReadAll(out.Body)
+	if err != nil {
+		t.Fatalf("read %s: %v", key, err)
+	}
+	return string(b)
 }

@@ -3,7 +3,6 @@ package minioserver_test
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
@@ -21,7 +20,7 @@ func TestServerServesS3AndSTS(t *testing.T) {
 
 	root := srv.S3Client(t, nil)
 	put(t, root, "harness", "a/b.txt", "hello")
-	if got := get(t, root, "harness", "a/b.txt"); got != "hello" {
+	if got := minioserver.Object(t, root, "harness", "a/b.txt"); got != "hello" {
 		t.Fatalf("get a/b.txt = %q, want hello", got)
 	}
 
@@ -34,7 +33,7 @@ func TestServerServesS3AndSTS(t *testing.T) {
 		t.Fatalf("AssumeRole returned no session token or expiry")
 	}
 	scoped := srv.S3Client(t, minioserver.StaticCredentials(creds))
-	if got := get(t, scoped, "harness", "a/b.txt"); got != "hello" {
+	if got := minioserver.Object(t, scoped, "harness", "a/b.txt"); got != "hello" {
 		t.Fatalf("scoped get = %q, want hello", got)
 	}
 	_, err = scoped.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("harness"), Key: aws.String("a/c.txt"), Body: strings.NewReader("x")})
@@ -58,18 +57,4 @@ func put(t *testing.T, c *s3.Client, bucket, key, body string) {
 	if err != nil {
 		t.Fatalf("put %s: %v", key, err)
 	}
-}
-
-func get(t *testing.T, c *s3.Client, bucket, key string) string {
-	t.Helper()
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err != nil {
-		t.Fatalf("get %s: %v", key, err)
-	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(out.Body)
-	if err != nil {
-		t.Fatalf("read %s: %v", key, err)
-	}
-	return string(b)
 }

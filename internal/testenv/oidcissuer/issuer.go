@@ -109,33 +109,17 @@ func Start(t testing.TB) *Issuer {
 func (is *Issuer) URL() string { return is.srv.URL }
 
 // SetUser sets the claims of whoever logs in next.
-func (is *Issuer) SetUser(claims map[string]any) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	is.user = claims
-}
+func (is *Issuer) SetUser(claims map[string]any) { is.locked(func() { is.user = claims }) }
 
 // SetRedirectURI registers the client's one redirect URI.
-func (is *Issuer) SetRedirectURI(u string) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	is.redirectURI = u
-}
+func (is *Issuer) SetRedirectURI(u string) { is.locked(func() { is.redirectURI = u }) }
 
 // SetWrongNonce makes the token endpoint put a nonce in ID tokens that no
 // login asked for.
-func (is *Issuer) SetWrongNonce(wrong bool) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	is.wrongNonce = wrong
-}
+func (is *Issuer) SetWrongNonce(wrong bool) { is.locked(func() { is.wrongNonce = wrong }) }
 
 // SetJWKSStatus makes the JWKS endpoint fail with status; 0 serves it again.
-func (is *Issuer) SetJWKSStatus(status int) {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	is.jwksStatus = status
-}
+func (is *Issuer) SetJWKSStatus(status int) { is.locked(func() { is.jwksStatus = status }) }
 
 // Keys returns the published keys.
 func (is *Issuer) Keys() []Key {
@@ -152,10 +136,18 @@ func (is *Issuer) TokenHits() int64 { return is.tokenHits.Load() }
 
 // Rotate publishes a new key and signs with it from now on.
 func (is *Issuer) Rotate(k Key) {
+	is.locked(func() {
+		is.keys = append(is.keys, k)
+		is.current = k
+	})
+}
+
+// locked runs f holding the lock of the issuer's state, which the
+// endpoints read while tests change it.
+func (is *Issuer) locked(f func()) {
 	is.mu.Lock()
 	defer is.mu.Unlock()
-	is.keys = append(is.keys, k)
-	is.current = k
+	f()
 }
 
 // Claims returns ID token claims for user from this issuer to ClientID,

@@ -40,6 +40,16 @@ func Path(elem ...string) (string, error) {
 	return filepath.Join(append([]string{root}, elem...)...), nil
 }
 
+// MustPath is Path for a test, which fails if the root is not found.
+func MustPath(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	p, err := Path(elem...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
 // Tool returns the path of an installed tool: the environment variable env if
 // set, else bin/<rel> in the repository. ok is false when the file is missing.
 func Tool(env string, rel ...string) (path string, ok bool) {
@@ -70,6 +80,21 @@ func RequireTool(tb testing.TB, what, target, env string, rel ...string) string 
 func S3am(tb testing.TB) string {
 	tb.Helper()
 	return RequireTool(tb, "bin/s3am", "build", "S3AM_BIN", "s3am")
+}
+
+// Artifacts returns (and creates) the directory elem under the artifacts
+// root: $S3AM_ARTIFACTS, by default bin/artifacts.
+func Artifacts(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	root := os.Getenv("S3AM_ARTIFACTS")
+	if root == "" {
+		root = MustPath(tb, "bin", "artifacts")
+	}
+	dir := filepath.Join(append([]string{root}, elem...)...)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 // Missing stops a test that needs a tool which is not installed. In CI (CI set

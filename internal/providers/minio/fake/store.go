@@ -67,33 +67,40 @@ func (s *PolicyStore) Delete(_ context.Context, name string) error {
 
 // Attach adds existing policies to user's.
 func (s *PolicyStore) Attach(_ context.Context, user string, names ...string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	have, err := s.attachedTo("attach to", user)
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		if _, ok := s.policies[n]; !ok {
-			return fmt.Errorf("attach %s: %w", n, minio.ErrNoSuchPolicy)
+	return s.editAttached("attach to", user, func(have []string) ([]string, error) {
+		for _, n := range names {
+			if _, ok := s.policies[n]; !ok {
+				return nil, fmt.Errorf("attach %s: %w", n, minio.ErrNoSuchPolicy)
+			}
+			if !slices.Contains(have, n) {
+				have = append(have, n)
+			}
 		}
-		if !slices.Contains(have, n) {
-			have = append(have, n)
-		}
-	}
-	s.attached[user] = have
-	return nil
+		return have, nil
+	})
 }
 
 // Detach removes policies from user's.
 func (s *PolicyStore) Detach(_ context.Context, user string, names ...string) error {
+	return s.editAttached("detach from", user, func(have []string) ([]string, error) {
+		return slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) }), nil
+	})
+}
+
+// editAttached replaces, under the lock, the policies attached to user with
+// what edit makes of them, unless edit fails; what begins the error for a
+// user the store does not know.
+func (s *PolicyStore) editAttached(what, user string, edit func(have []string) ([]string, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	have, err := s.attachedTo("detach from", user)
+	have, err := s.attachedTo(what, user)
 	if err != nil {
 		return err
 	}
-	s.attached[user] = slices.DeleteFunc(have, func(n string) bool { return slices.Contains(names, n) })
+	if have, err = edit(have); err != nil {
+		return err
+	}
+	s.attached[user] = have
 	return nil
 }
 
