@@ -4,10 +4,10 @@ import (
 	"slices"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/s3am/s3-access-manager/internal/jsonstr"
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
 
@@ -49,9 +49,9 @@ var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); retu
 // what encoding/json would refuse (a time outside years 0-9999).
 func appendUploadResponse(b []byte, r *UploadResponse) ([]byte, bool) {
 	b = append(b, `{"bucket":`...)
-	b = appendHTMLSafeString(b, r.Bucket)
+	b = jsonstr.Append(b, r.Bucket, true)
 	b = append(b, `,"key":`...)
-	b = appendHTMLSafeString(b, r.Key)
+	b = jsonstr.Append(b, r.Key, true)
 	if r.Upload != nil {
 		var ok bool
 		b = append(b, `,"upload":`...)
@@ -70,9 +70,9 @@ func appendPresignedRequest(b []byte, p *objects.PresignedRequest) ([]byte, bool
 		return nil, false
 	}
 	b = append(b, `{"url":`...)
-	b = appendHTMLSafeString(b, p.URL)
+	b = jsonstr.Append(b, p.URL, true)
 	b = append(b, `,"method":`...)
-	b = appendHTMLSafeString(b, p.Method)
+	b = jsonstr.Append(b, p.Method, true)
 	if len(p.Headers) > 0 {
 		names := make([]string, 0, len(p.Headers))
 		for k := range p.Headers {
@@ -85,78 +85,13 @@ func appendPresignedRequest(b []byte, p *objects.PresignedRequest) ([]byte, bool
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendHTMLSafeString(b, k)
+			b = jsonstr.Append(b, k, true)
 			b = append(b, ':')
-			b = appendHTMLSafeString(b, p.Headers[k])
+			b = jsonstr.Append(b, p.Headers[k], true)
 		}
 		b = append(b, '}')
 	}
 	b = append(b, `,"expiresAt":"`...)
 	b = p.ExpiresAt.AppendFormat(b, time.RFC3339Nano)
 	return append(b, `"}`...), true
-}
-
-const hexDigits = "0123456789abcdef"
-
-// htmlSafe marks the ASCII bytes written as they are.
-var htmlSafe = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return t
-}()
-
-// appendHTMLSafeString appends s as encoding/json writes a string with HTML
-// escaping on (its default): quote, backslash, control characters, <, >
-// and &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
-func appendHTMLSafeString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if htmlSafe[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
