@@ -10,10 +10,10 @@
 //
 // A snapshot maps connection → bucket → subject name → the subject's grant
 // roots in that bucket. Names are found through small open-addressed tables
-// sharded by a seeded hash of the name, so a request costs two map lookups
-// plus one hash and one table probe per user or group of the principal, and
-// a grant change rebuilds one shard of one bucket per subject of the grant
-// instead of the whole index.
+// sharded by a seeded hash of the name, so a request costs two lookups in
+// small name tables plus one hash and one table probe per user or group of
+// the principal, and a grant change rebuilds one shard per subject of the
+// grant instead of the whole index.
 //
 // Everything fails closed: before MarkSynced every request is denied with
 // ReasonNotSynced; a connection the index has not been told about, or one that

@@ -9,9 +9,9 @@ import (
 // written again.
 //
 // The read path is: connection name → bucket name → location id (two small
-// string-keyed maps), then for the user and each group one hash of the name,
-// which picks a shard, a slot in its table and the subject's block, where the
-// location id finds the subject's roots there.
+// name tables), then for the user and each group one hash of the name, which
+// picks a shard, and with the location id a slot in its table, which points
+// to the block of the subject's roots in that location.
 type snapshot struct {
 	synced bool
 	seed   uint64

@@ -173,22 +173,9 @@ func TestSubjectShard(t *testing.T) {
 			t.Fatalf("%s: location 5 found", subj.name)
 		}
 		for _, l := range subj.locs {
-			b, ok := sh.find(hashOf(i), subj.name, l.id)
-			if !ok || sh.blockName(b) != subj.name || sh.set(b) != l.set {
-				t.Fatalf("find(%s, %d) = %d, %v", subj.name, l.id, b, ok)
-			}
+			checkBlock(t, sh, hashOf(i), subj.name, l, "p0/x", "p1/d/x", "p2/d/d/x", "p3/d/d/d/x", "p4/", "q/x")
 			if _, ok := sh.find(hashOf(i), subj.name+"x", l.id); ok {
 				t.Fatalf("find(%sx) found it", subj.name)
-			}
-			for _, key := range []string{"p0/x", "p1/d/x", "p2/d/d/x", "p3/d/d/d/x", "p4/", "q/x"} {
-				for _, perm := range grant.AllPermissions {
-					var want, got match
-					want.consider(l.set, key, perm)
-					got.considerBlock(sh, b, key, perm)
-					if !sameMatch(got, want) {
-						t.Fatalf("%s %s %v: encoded %+v, set %+v", subj.name, key, perm, got, want)
-					}
-				}
 			}
 		}
 	}
@@ -273,19 +260,25 @@ func TestWideSubjectShard(t *testing.T) {
 		if _, ok := sh.find(subj.hash, subj.name, 2); ok {
 			t.Fatalf("%s: location 2 found", subj.name)
 		}
-		l := subj.locs[0]
-		b, ok := sh.find(subj.hash, subj.name, l.id)
-		if !ok || sh.blockName(b) != subj.name || sh.set(b) != l.set {
-			t.Fatalf("find(%s) = %d, %v", subj.name, b, ok)
-		}
-		for _, key := range []string{"p0/" + deep + "x", "p3/" + deep + "y/z", "p3/folder/x", "q/x"} {
-			for _, perm := range grant.AllPermissions {
-				var want, got match
-				want.consider(l.set, key, perm)
-				got.considerBlock(sh, b, key, perm)
-				if !sameMatch(got, want) {
-					t.Fatalf("%s %s %v: encoded %+v, set %+v", subj.name, key, perm, got, want)
-				}
+		checkBlock(t, sh, subj.hash, subj.name, subj.locs[0], "p0/"+deep+"x", "p3/"+deep+"y/z", "p3/folder/x", "q/x")
+	}
+}
+
+// checkBlock fails t unless the shard finds name's block at l and the block
+// decides every permission on every key as l's prefix set does.
+func checkBlock(t *testing.T, sh *subjectShard, hash uint64, name string, l shardLoc, keys ...string) {
+	t.Helper()
+	b, ok := sh.find(hash, name, l.id)
+	if !ok || sh.blockName(b) != name || sh.set(b) != l.set {
+		t.Fatalf("find(%s, %d) = %d, %v", name, l.id, b, ok)
+	}
+	for _, key := range keys {
+		for _, perm := range grant.AllPermissions {
+			var want, got match
+			want.consider(l.set, key, perm)
+			got.considerBlock(sh, b, key, perm)
+			if !sameMatch(got, want) {
+				t.Fatalf("%s %s %v: encoded %+v, set %+v", name, key, perm, got, want)
 			}
 		}
 	}
