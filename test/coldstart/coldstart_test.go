@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -42,6 +43,9 @@ const operatorNamespace = "s3am-system"
 // control plane, its grants and a fresh operator. 1,000 and 10,000 grants
 // give the curve (-bench=ColdStart/grants=10000 for one point).
 func BenchmarkColdStart(b *testing.B) {
+	// The operator's own logs would drown the figures; without a logger
+	// controller-runtime prints a warning with a stack trace instead.
+	ctrl.SetLogger(logr.Discard())
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("grants=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
