@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -45,7 +43,7 @@ func (r *AccessLinkReconciler) Reconcile(ctx context.Context, req ctrl.Request) 
 		setCondition(&l.Status.Conditions, l.Generation, v1alpha1.ConditionReady, false, conditionReason(reason), linkMessage(reason))
 	}
 	l.Status.ObservedGeneration = l.Generation
-	err := r.patchStatus(ctx, base, l)
+	err := patchStatus(ctx, r.Client, "accesslink", base, l, func(o *v1alpha1.AccessLink) any { return o.Status })
 	if ok && err == nil {
 		return ctrl.Result{RequeueAfter: state.ExpiresAt.Sub(now)}, nil
 	}
@@ -71,16 +69,6 @@ func linkMessage(r links.Reason) string {
 		return "the link has expired"
 	}
 	return "the link has been used its maxUses times"
-}
-
-func (r *AccessLinkReconciler) patchStatus(ctx context.Context, base, l *v1alpha1.AccessLink) error {
-	if equality.Semantic.DeepEqual(base.Status, l.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, l, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("patch status of accesslink %s/%s: %w", l.Namespace, l.Name, err)
-	}
-	return nil
 }
 
 // SetupWithManager registers the reconciler for spec changes and use counts.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/minioserver"
+	"github.com/s3am/s3-access-manager/internal/testenv/operatorstack"
 )
 
 var alice = []string{"alice@partner-a.com"}
@@ -31,32 +32,19 @@ func unique(name string) string {
 // keysSecret stores an access key pair in the operator's namespace.
 func keysSecret(t *testing.T, name, id, secret string) *corev1.Secret {
 	t.Helper()
-	s := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: operatorNamespace},
-		Data:       map[string][]byte{"accessKeyID": []byte(id), "secretAccessKey": []byte(secret)},
-	}
+	s := operatorstack.KeysSecret(name, id, secret)
 	if err := k8s.Create(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-// minioConnection returns a connection to srv reading keys from secret.
+// minioConnection returns a connection to srv reading keys from secret,
+// checked every 30 seconds.
 func minioConnection(name string, srv *minioserver.Server, secret string) *v1alpha1.S3Connection {
-	return &v1alpha1.S3Connection{
-		ObjectMeta: metav1.ObjectMeta{Name: name},
-		Spec: v1alpha1.S3ConnectionSpec{
-			Provider:  v1alpha1.ProviderS3Compatible,
-			Endpoint:  srv.Endpoint,
-			PathStyle: true,
-			Region:    srv.Region,
-			Auth: v1alpha1.ConnectionAuth{AccessKey: &v1alpha1.SecretKeysRef{
-				Namespace: operatorNamespace, Name: secret,
-				AccessKeyIDKey: "accessKeyID", SecretAccessKeyKey: "secretAccessKey",
-			}},
-			CheckInterval: &metav1.Duration{Duration: 30 * time.Second},
-		},
-	}
+	c := operatorstack.MinIOConnection(name, srv, secret)
+	c.Spec.CheckInterval = &metav1.Duration{Duration: 30 * time.Second}
+	return c
 }
 
 // grantYAML is a PrefixGrant as a user would apply it with kubectl.

@@ -67,6 +67,24 @@ func stale(names []string, prefix string, keep []string) []string {
 	return out
 }
 
+// documentsDiffer reports whether the document stored under names[i] is
+// missing (get fails with missing) or says other than docs[i], for any i.
+func documentsDiffer(ctx context.Context, names []string, docs [][]byte, get func(context.Context, string) ([]byte, error), missing error) (bool, error) {
+	for i, name := range names {
+		got, err := get(ctx, name)
+		if errors.Is(err, missing) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("read policy %s: %w", name, err)
+		}
+		if same, err := policy.Equivalent(got, docs[i]); err != nil || !same {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // roleTarget writes inline policies of an AWS IAM role.
 type roleTarget struct {
 	store  awsprovider.RolePolicies
@@ -82,42 +100,28 @@ func (t *roleTarget) Apply(ctx context.Context, docs [][]byte) error {
 			return fmt.Errorf("put role policy %s: %w", names[i], err)
 		}
 	}
-	existing, err := t.store.List(ctx, t.role)
-	if err != nil {
-		return fmt.Errorf("list role policies: %w", err)
-	}
-	for _, n := range stale(existing, t.prefix, names) {
-		if err := t.store.Delete(ctx, t.role, n); err != nil {
-			return fmt.Errorf("delete stale role policy %s: %w", n, err)
-		}
-	}
-	return nil
+	return t.deleteAllBut(ctx, names)
 }
 
 // Drifted compares what the role holds with docs, semantically.
 func (t *roleTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error) {
-	for i, name := range documentNames(t.prefix, len(docs)) {
-		got, err := t.store.Get(ctx, t.role, name)
-		if errors.Is(err, awsprovider.ErrNotFound) {
-			return true, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("get role policy %s: %w", name, err)
-		}
-		if same, err := policy.Equivalent(got, docs[i]); err != nil || !same {
-			return true, nil
-		}
-	}
-	return false, nil
+	get := func(ctx context.Context, name string) ([]byte, error) { return t.store.Get(ctx, t.role, name) }
+	return documentsDiffer(ctx, documentNames(t.prefix, len(docs)), docs, get, awsprovider.ErrNotFound)
 }
 
 // Remove deletes the connection's documents from the role.
 func (t *roleTarget) Remove(ctx context.Context, _ int) error {
+	return t.deleteAllBut(ctx, nil)
+}
+
+// deleteAllBut deletes the role's s3am documents of this connection that
+// are not in keep.
+func (t *roleTarget) deleteAllBut(ctx context.Context, keep []string) error {
 	existing, err := t.store.List(ctx, t.role)
 	if err != nil {
 		return fmt.Errorf("list role policies: %w", err)
 	}
-	for _, n := range stale(existing, t.prefix, nil) {
+	for _, n := range stale(existing, t.prefix, keep) {
 		if err := t.store.Delete(ctx, t.role, n); err != nil {
 			return fmt.Errorf("delete role policy %s: %w", n, err)
 		}
@@ -167,22 +171,12 @@ func (t *cannedTarget) Drifted(ctx context.Context, docs [][]byte) (bool, error)
 	if err != nil {
 		return false, fmt.Errorf("list policies of %s: %w", t.user, err)
 	}
-	for i, name := range names {
+	for _, name := range names {
 		if !slices.Contains(attached, name) {
 			return true, nil
 		}
-		got, err := t.store.Get(ctx, name)
-		if errors.Is(err, minioprovider.ErrNoSuchPolicy) {
-			return true, nil
-		}
-		if err != nil {
-			return false, fmt.Errorf("get canned policy %s: %w", name, err)
-		}
-		if same, err := policy.Equivalent(got, docs[i]); err != nil || !same {
-			return true, nil
-		}
 	}
-	return false, nil
+	return documentsDiffer(ctx, names, docs, t.store.Get, minioprovider.ErrNoSuchPolicy)
 }
 
 // Remove deletes the connection's documents from the user.

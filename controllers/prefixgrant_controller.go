@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -69,7 +68,7 @@ func (r *PrefixGrantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	base := pg.DeepCopy()
 	defer func() {
-		retErr = errors.Join(retErr, r.patchStatus(ctx, base, pg))
+		retErr = errors.Join(retErr, patchStatus(ctx, r.Client, "prefixgrant", base, pg, func(o *v1alpha1.PrefixGrant) any { return o.Status }))
 	}()
 
 	in, err := r.input(ctx, pg)
@@ -148,16 +147,6 @@ func (r *PrefixGrantReconciler) recordTransition(before, after *v1alpha1.PrefixG
 		kind = corev1.EventTypeWarning
 	}
 	r.Recorder.Eventf(after, nil, kind, st.Reason, "Reconcile", "%s", st.Message)
-}
-
-func (r *PrefixGrantReconciler) patchStatus(ctx context.Context, base, pg *v1alpha1.PrefixGrant) error {
-	if equality.Semantic.DeepEqual(base.Status, pg.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, pg, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("patch status of prefixgrant %s/%s: %w", pg.Namespace, pg.Name, err)
-	}
-	return nil
 }
 
 // SetupWithManager registers the reconciler: grants, plus the connections and

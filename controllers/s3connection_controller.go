@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -76,7 +75,7 @@ func (r *S3ConnectionReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	base := conn.DeepCopy()
 	defer func() {
-		retErr = errors.Join(retErr, r.patchStatus(ctx, base, conn))
+		retErr = errors.Join(retErr, patchStatus(ctx, r.Client, "s3connection", base, conn, func(o *v1alpha1.S3Connection) any { return o.Status }))
 	}()
 
 	cfg, credsOK := r.reconcileCredentials(ctx, conn)
@@ -160,16 +159,6 @@ func (r *S3ConnectionReconciler) removeApplied(ctx context.Context, conn *v1alph
 		known = int(conn.Status.Policy.Documents)
 	}
 	return target.Remove(ctx, known)
-}
-
-func (r *S3ConnectionReconciler) patchStatus(ctx context.Context, base, conn *v1alpha1.S3Connection) error {
-	if equality.Semantic.DeepEqual(base.Status, conn.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, conn, client.MergeFrom(base)); err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("patch status of s3connection %s: %w", conn.Name, err)
-	}
-	return nil
 }
 
 // SetupWithManager registers the reconciler: connections, the Secrets and

@@ -43,18 +43,17 @@ func (s *Server) registerLinks(e *echo.Echo, api *echo.Group) error {
 	l.POST("/download", s.linkDownload)
 	l.POST("/uploads", s.linkUpload)
 	l.POST("/uploads/confirm", s.linkUploadConfirm)
-	l.POST("/multipart", s.linkMultipartCreate)
-	l.POST("/multipart/parts", s.linkMultipartParts)
-	l.GET("/multipart/parts", s.linkMultipartListParts)
-	l.POST("/multipart/complete", s.linkMultipartComplete)
-	l.POST("/multipart/abort", s.linkMultipartAbort)
+	multipartRoutes(l.Group("/multipart"), s.linkMultipartCreate, s.linkMultipartParts, s.linkMultipartListParts, s.linkMultipartComplete, s.linkMultipartAbort)
 	return nil
 }
 
-// LinkCreateRequest asks for a new AccessLink (POST /api/v1/links).
-type LinkCreateRequest struct {
+// LinkTerms is what an AccessLink opens and on which terms: what its
+// creator asks for, and what the links API describes back.
+type LinkTerms struct {
 	// Kind is Download or UploadRequest.
 	Kind v1alpha1.AccessLinkKind `json:"kind"`
+	// Description tells the recipient what the link is for.
+	Description string `json:"description,omitempty"`
 	// Connection and Bucket name the bucket; Key a file (Download only) or
 	// Prefix a folder, exactly one of them.
 	Connection string `json:"connection"`
@@ -68,29 +67,23 @@ type LinkCreateRequest struct {
 	// MaxFileSize (bytes) and AllowedContentTypes limit UploadRequest links.
 	MaxFileSize         int64    `json:"maxFileSize,omitempty"`
 	AllowedContentTypes []string `json:"allowedContentTypes,omitempty"`
+}
+
+// LinkCreateRequest asks for a new AccessLink (POST /api/v1/links).
+type LinkCreateRequest struct {
+	LinkTerms
 	// Password, if set, must be given by the recipient; only its argon2id
 	// hash is stored.
 	Password string `json:"password,omitempty"`
-	// Description tells the recipient what the link is for.
-	Description string `json:"description,omitempty"`
 }
 
 // LinkInfo describes an AccessLink to its creator.
 type LinkInfo struct {
-	Namespace           string                  `json:"namespace"`
-	Name                string                  `json:"name"`
-	Kind                v1alpha1.AccessLinkKind `json:"kind"`
-	Description         string                  `json:"description,omitempty"`
-	Connection          string                  `json:"connection"`
-	Bucket              string                  `json:"bucket"`
-	Key                 string                  `json:"key,omitempty"`
-	Prefix              string                  `json:"prefix,omitempty"`
-	ExpiresAt           time.Time               `json:"expiresAt"`
-	MaxUses             int64                   `json:"maxUses,omitempty"`
-	Uses                int64                   `json:"uses"`
-	MaxFileSize         int64                   `json:"maxFileSize,omitempty"`
-	AllowedContentTypes []string                `json:"allowedContentTypes,omitempty"`
-	HasPassword         bool                    `json:"hasPassword"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	LinkTerms
+	Uses        int64 `json:"uses"`
+	HasPassword bool  `json:"hasPassword"`
 	// State is Active, Revoked, Expired or UsedUp.
 	State     string    `json:"state"`
 	CreatedAt time.Time `json:"createdAt"`
@@ -368,10 +361,13 @@ func linkInfo(l *v1alpha1.AccessLink, now time.Time) LinkInfo {
 		state = strings.TrimPrefix(string(r), "Link")
 	}
 	return LinkInfo{
-		Namespace: l.Namespace, Name: l.Name, Kind: l.Spec.Kind, Description: l.Spec.Description,
-		Connection: l.Spec.Connection, Bucket: string(l.Spec.Bucket), Key: l.Spec.Key, Prefix: string(l.Spec.Prefix),
-		ExpiresAt: l.Spec.ExpiresAt.UTC(), MaxUses: st.MaxUses, Uses: st.Uses,
-		MaxFileSize: linkapi.MaxFileSize(l), AllowedContentTypes: l.Spec.AllowedContentTypes,
-		HasPassword: l.Spec.PasswordHash != "", State: state, CreatedAt: l.CreationTimestamp.UTC(),
+		Namespace: l.Namespace, Name: l.Name,
+		LinkTerms: LinkTerms{
+			Kind: l.Spec.Kind, Description: l.Spec.Description,
+			Connection: l.Spec.Connection, Bucket: string(l.Spec.Bucket), Key: l.Spec.Key, Prefix: string(l.Spec.Prefix),
+			ExpiresAt: l.Spec.ExpiresAt.UTC(), MaxUses: st.MaxUses,
+			MaxFileSize: linkapi.MaxFileSize(l), AllowedContentTypes: l.Spec.AllowedContentTypes,
+		},
+		Uses: st.Uses, HasPassword: l.Spec.PasswordHash != "", State: state, CreatedAt: l.CreationTimestamp.UTC(),
 	}
 }

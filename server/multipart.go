@@ -10,6 +10,16 @@ import (
 	"github.com/s3am/s3-access-manager/internal/objects"
 )
 
+// multipartRoutes registers a multipart upload's five routes under g: the
+// API and links offer the same surface, each with its own handlers.
+func multipartRoutes(g *echo.Group, create, signParts, listParts, complete, abort echo.HandlerFunc) {
+	g.POST("", create)
+	g.POST("/parts", signParts)
+	g.GET("/parts", listParts)
+	g.POST("/complete", complete)
+	g.POST("/abort", abort)
+}
+
 // MultipartResponse is a started multipart upload, with a part plan when
 // the size was announced.
 type MultipartResponse struct {

@@ -133,12 +133,7 @@ func New(o Options) (*echo.Echo, error) {
 	up.POST("/post", s.uploadPost)
 	up.POST("/confirm", s.uploadConfirm)
 	api.GET("/access/grants", s.accessGrants)
-	mp := api.Group("/multipart")
-	mp.POST("", s.multipartCreate)
-	mp.POST("/parts", s.multipartSignParts)
-	mp.GET("/parts", s.multipartListParts)
-	mp.POST("/complete", s.multipartComplete)
-	mp.POST("/abort", s.multipartAbort)
+	multipartRoutes(api.Group("/multipart"), s.multipartCreate, s.multipartSignParts, s.multipartListParts, s.multipartComplete, s.multipartAbort)
 	if err := s.registerLinks(e, api); err != nil {
 		return nil, err
 	}

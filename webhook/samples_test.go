@@ -11,6 +11,7 @@ import (
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // TestSamplesPassTheGoChecks: every object in config/samples is well formed
@@ -20,9 +21,9 @@ func TestSamplesPassTheGoChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in %s: %v", dir, err)
+	files, err := yamldocs.Files(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	scheme := runtime.NewScheme()
 	if err := v1alpha1.AddToScheme(scheme); err != nil {

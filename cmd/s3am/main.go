@@ -2,8 +2,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"os"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -12,16 +10,5 @@ import (
 )
 
 func main() {
-	err := cli.NewRoot().ExecuteContext(ctrl.SetupSignalHandler())
-	var exit *cli.ExitError
-	switch {
-	case errors.As(err, &exit):
-		if exit.Message != "" {
-			fmt.Fprintln(os.Stderr, exit.Message)
-		}
-		os.Exit(exit.Code)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(2)
-	}
+	os.Exit(cli.Main(ctrl.SetupSignalHandler(), os.Args[1:], os.Stdout, os.Stderr))
 }

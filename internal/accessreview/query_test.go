@@ -41,24 +41,27 @@ func TestReaches(t *testing.T) {
 
 var until = time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
 
+// prodGrant is a grant of s3am-system on the prod connection's partner-data
+// bucket, which every sample entry is.
+func prodGrant(name, prefix string, perms grant.Permissions, subjects ...grant.Subject) grant.Grant {
+	return grant.Grant{Namespace: "s3am-system", Name: name, Connection: "prod", Bucket: "partner-data",
+		Prefix: prefix, Subjects: subjects, Permissions: perms}
+}
+
 func sampleEntries() []accessreview.Entry {
 	alice := grant.Subject{Kind: grant.User, Name: "alice@partner-a.com"}
 	reviewers := grant.Subject{Kind: grant.Group, Name: "reviewers"}
+	auditor := grant.Subject{Kind: grant.User, Name: "=auditor"}
 	return []accessreview.Entry{
-		{Grant: grant.Grant{Namespace: "s3am-system", Name: "alice-uploads", Connection: "prod", Bucket: "partner-data",
-			Prefix: "partner-a/uploads/", Subjects: []grant.Subject{alice}, Permissions: grant.NewPermissions(grant.Write, grant.List)},
+		{Grant: prodGrant("alice-uploads", "partner-a/uploads/", grant.NewPermissions(grant.Write, grant.List), alice),
 			InEffect: true, Status: accessreview.StatusReady},
-		{Grant: grant.Grant{Namespace: "s3am-system", Name: "reviewers", Connection: "prod", Bucket: "partner-data",
-			Prefix: "partner-a/", Subjects: []grant.Subject{reviewers, alice, reviewers}, Permissions: grant.NewPermissions(grant.Read)},
+		{Grant: prodGrant("reviewers", "partner-a/", grant.NewPermissions(grant.Read), reviewers, alice, reviewers),
 			ValidUntil: until, InEffect: true, Status: accessreview.StatusReady},
-		{Grant: grant.Grant{Namespace: "s3am-system", Name: "auditor", Connection: "prod", Bucket: "partner-data",
-			Prefix: "", Subjects: []grant.Subject{{Kind: grant.User, Name: "=auditor"}}, Permissions: grant.NewPermissions(grant.Read)},
+		{Grant: prodGrant("auditor", "", grant.NewPermissions(grant.Read), auditor),
 			Status: "Expired", Message: "grant expired"},
-		{Grant: grant.Grant{Namespace: "s3am-system", Name: "evil", Connection: "prod", Bucket: "partner-data",
-			Prefix: "partner-a/uploads-evil/", Subjects: []grant.Subject{alice}, Permissions: grant.NewPermissions(grant.Write)},
+		{Grant: prodGrant("evil", "partner-a/uploads-evil/", grant.NewPermissions(grant.Write), alice),
 			InEffect: true, Status: accessreview.StatusReady},
-		{Grant: grant.Grant{Namespace: "s3am-system", Name: "broken", Connection: "prod", Bucket: "partner-data",
-			Prefix: "partner-a", Subjects: []grant.Subject{alice}, Permissions: grant.NewPermissions(grant.Write)},
+		{Grant: prodGrant("broken", "partner-a", grant.NewPermissions(grant.Write), alice),
 			InEffect: true, Status: accessreview.StatusReady},
 	}
 }

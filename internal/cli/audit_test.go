@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -20,21 +18,8 @@ import (
 // code main would use.
 func runAudit(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := newAuditCommand()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SilenceUsage = true
-	err := cmd.ExecuteContext(context.Background())
-	var exit *ExitError
-	switch {
-	case errors.As(err, &exit):
-		return out.String() + exit.Message, exit.Code
-	case err != nil:
-		return out.String() + err.Error(), 2
-	}
-	return out.String(), 0
+	stdout, stderr, code := run(t, append([]string{"audit"}, args...)...)
+	return stdout + stderr, code
 }
 
 // auditDB writes 30 events of two writers and returns the file.

@@ -2,31 +2,20 @@ package cli
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
 )
 
-// run executes s3am with args and returns stdout, stderr and the exit code
-// main would use.
+// run executes s3am with args as main does and returns stdout, stderr and
+// the exit code.
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := NewRoot()
 	var out, errOut bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs(args)
-	err := cmd.Execute()
-	var exit *ExitError
-	switch {
-	case errors.As(err, &exit):
-		return out.String(), errOut.String() + exit.Message, exit.Code
-	case err != nil:
-		return out.String(), errOut.String() + err.Error(), 2
-	}
-	return out.String(), errOut.String(), 0
+	code = Main(context.Background(), args, &out, &errOut)
+	return out.String(), errOut.String(), code
 }
 
 func samples(t *testing.T) string {

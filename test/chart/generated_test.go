@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/s3am/s3-access-manager/internal/testenv/repo"
+	"github.com/s3am/s3-access-manager/internal/testenv/yamldocs"
 )
 
 // update rewrites the chart's generated templates from config/ instead of
@@ -75,12 +76,9 @@ func generatedTemplates() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := filepath.Glob(filepath.Join(bases, "*.yaml"))
+	files, err := yamldocs.Files(bases)
 	if err != nil {
-		return nil, fmt.Errorf("glob CRDs: %w", err)
-	}
-	if len(files) == 0 {
-		return nil, errors.New("no CRDs in config/crd/bases")
+		return nil, err
 	}
 	for _, f := range files {
 		b, err := crdTemplate(f)

@@ -3,7 +3,6 @@ package crd_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,9 +73,9 @@ func subset(want, got any) (string, bool) {
 
 func readSamples(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no samples in %s: %v", dir, err)
+	files, err := yamldocs.Files(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	maps, err := yamldocs.Maps(files...)
 	if err != nil {

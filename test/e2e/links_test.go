@@ -99,7 +99,7 @@ func TestLinkDownload(t *testing.T) {
 	grantSpec{conn: st.conn, name: "links-dl-alice", prefix: "partner-a/processed/", perms: []string{"read", "list"}}.
 		apply(t, "partner-a/processed/report.pdf", grant.Read)
 
-	created, rc := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf", MaxUses: 2, Description: "The Q3 report"})
+	created, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf", MaxUses: 2, Description: "The Q3 report"}})
 	if len(created.Token) < 43 || created.Path != "/l/"+created.Token || created.Link.State != "Active" {
 		t.Fatalf("created %+v", created)
 	}
@@ -152,7 +152,7 @@ func TestLinkFolderDownloadAndCreatorLosesGrant(t *testing.T) {
 	defer st.closer()
 	g := grantSpec{conn: st.conn, name: "links-folder-alice", prefix: "partner-a/", perms: []string{"read", "list"}}
 	g.apply(t, "partner-a/processed/report.pdf", grant.Read)
-	_, rc := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Prefix: "partner-a/processed/"})
+	_, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Prefix: "partner-a/processed/"}})
 
 	var page server.LinkBrowseResponse
 	r := rc.do(http.MethodGet, "/files", nil, nil)
@@ -180,9 +180,9 @@ func TestLinkUploadRequest(t *testing.T) {
 	defer st.closer()
 	grantSpec{conn: st.conn, name: "links-up-alice", prefix: "partner-a/uploads/", perms: []string{"read", "write", "list"}}.
 		apply(t, "partner-a/uploads/x.pdf", grant.Write)
-	created, rc := createLink(t, st, server.LinkCreateRequest{
+	created, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{
 		Kind: v1alpha1.LinkUploadRequest, Prefix: "partner-a/uploads/", MaxFileSize: 1 << 20, AllowedContentTypes: []string{"application/pdf", "text/*"},
-	})
+	}})
 
 	upload := func(name string, body []byte) string {
 		t.Helper()
@@ -233,7 +233,7 @@ func TestLinkMultipartAndWebhook(t *testing.T) {
 	defer st.closer()
 	grantSpec{conn: st.conn, name: "links-mp-alice", prefix: "partner-a/uploads/", perms: []string{"write"}}.
 		apply(t, "partner-a/uploads/x.pdf", grant.Write)
-	_, rc := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkUploadRequest, Prefix: "partner-a/uploads/"})
+	_, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkUploadRequest, Prefix: "partner-a/uploads/"}})
 	data := randomBytes(6<<20, 7)
 	r := rc.do(http.MethodPost, "/multipart", nil, server.LinkUploadRequest{Filename: "scan.bin", ContentType: "application/octet-stream", Size: int64(len(data))})
 	wantStatus(t, "multipart", r, http.StatusOK, "")
@@ -268,7 +268,7 @@ func TestLinkRevokedAndExpired(t *testing.T) {
 		apply(t, "partner-a/processed/report.pdf", grant.Read)
 	alicec := caller{t: t, base: st.url, user: alice}
 
-	created, rc := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"})
+	created, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"}})
 	wantStatus(t, "before revoking", rc.do(http.MethodGet, "/info", nil, nil), http.StatusOK, "")
 	// Someone else cannot revoke it.
 	bob := caller{t: t, base: st.url, user: "bob@partner-b.com"}
@@ -282,7 +282,7 @@ func TestLinkRevokedAndExpired(t *testing.T) {
 	t.Logf("revoked link refused %v after the revoke request", time.Since(start))
 
 	// Deleting the resource works the same.
-	deleted, rc2 := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"})
+	deleted, rc2 := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"}})
 	start = time.Now()
 	if err := operator.Env.Client.Delete(context.Background(), &v1alpha1.AccessLink{ObjectMeta: metaOf(deleted.Link)}); err != nil {
 		t.Fatal(err)
@@ -294,7 +294,7 @@ func TestLinkRevokedAndExpired(t *testing.T) {
 
 	// Expiry.
 	expires := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	_, rc3 := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf", ExpiresAt: expires})
+	_, rc3 := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf", ExpiresAt: expires}})
 	wantStatus(t, "before expiry", rc3.do(http.MethodGet, "/info", nil, nil), http.StatusOK, "")
 	time.Sleep(time.Until(expires))
 	for rc3.do(http.MethodGet, "/info", nil, nil).status != http.StatusGone {
@@ -325,7 +325,9 @@ func TestLinkPasswordRateLimited(t *testing.T) {
 	defer st.closer()
 	grantSpec{conn: st.conn, name: "links-pw-alice", prefix: "partner-a/processed/", perms: []string{"read"}}.
 		apply(t, "partner-a/processed/report.pdf", grant.Read)
-	created, rc := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf", Password: "open sesame"})
+	created, rc := createLink(t, st, server.LinkCreateRequest{
+		LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"}, Password: "open sesame",
+	})
 	if !created.Link.HasPassword {
 		t.Fatalf("%+v", created.Link)
 	}
@@ -366,8 +368,8 @@ func TestLinkHostileInputs(t *testing.T) {
 	defer st.closer()
 	grantSpec{conn: st.conn, name: "links-h-alice", prefix: "partner-a/", perms: []string{"read", "write", "list"}}.
 		apply(t, "partner-a/uploads/x.pdf", grant.Write)
-	_, dl := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkDownload, Prefix: "partner-a/processed/"})
-	_, up := createLink(t, st, server.LinkCreateRequest{Kind: v1alpha1.LinkUploadRequest, Prefix: "partner-a/uploads/"})
+	_, dl := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Prefix: "partner-a/processed/"}})
+	_, up := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkUploadRequest, Prefix: "partner-a/uploads/"}})
 	alicec := caller{t: t, base: st.url, user: alice}
 	before := countEvents(t, st)
 	future := time.Now().Add(time.Hour)

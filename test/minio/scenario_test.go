@@ -17,50 +17,31 @@ const (
 // scenarioGrants is a small but realistic grant set: per-user upload and
 // download folders, overlapping user and group grants, and a delete grant.
 var scenarioGrants = []grant.Grant{
-	{
-		Namespace: "partner-a", Name: "alice-uploads", Connection: connection, Bucket: bucket,
-		Prefix:      "partner-a/uploads/",
-		Subjects:    []grant.Subject{{Kind: grant.User, Name: "alice@partner-a.com"}},
-		Permissions: grant.NewPermissions(grant.Write, grant.List),
-	},
-	{
-		Namespace: "partner-a", Name: "alice-processed", Connection: connection, Bucket: bucket,
-		Prefix:      "partner-a/processed/",
-		Subjects:    []grant.Subject{{Kind: grant.User, Name: "alice@partner-a.com"}},
-		Permissions: grant.NewPermissions(grant.Read),
-	},
-	{
-		Namespace: "partner-a", Name: "processed-cleanup", Connection: connection, Bucket: bucket,
-		Prefix:      "partner-a/processed/",
-		Subjects:    []grant.Subject{{Kind: grant.Group, Name: groupCleanup}},
-		Permissions: grant.NewPermissions(grant.Read, grant.List, grant.Delete),
-	},
-	{
-		Namespace: "partner-b", Name: "bob-uploads", Connection: connection, Bucket: bucket,
-		Prefix:      "partner-b/uploads/",
-		Subjects:    []grant.Subject{{Kind: grant.User, Name: "bob@partner-b.com"}},
-		Permissions: grant.NewPermissions(grant.Write),
-	},
-	{
-		Namespace: "partner-b", Name: "auditors", Connection: connection, Bucket: bucket,
-		Prefix:      "partner-b/",
-		Subjects:    []grant.Subject{{Kind: grant.Group, Name: groupAuditors}},
-		Permissions: grant.NewPermissions(grant.Read, grant.List),
-	},
-	{
-		// Another bucket: must not leak into partner-data.
-		Namespace: "partner-a", Name: "alice-archive", Connection: connection, Bucket: archiveBucket,
-		Prefix:      "partner-a/",
-		Subjects:    []grant.Subject{{Kind: grant.User, Name: "alice@partner-a.com"}},
-		Permissions: grant.NewPermissions(grant.Read, grant.Write, grant.List, grant.Delete),
-	},
-	{
-		// A whole-bucket grant: Prefix "" is every object of the bucket.
-		Namespace: "audit", Name: "archive-auditors", Connection: connection, Bucket: archiveBucket,
-		Prefix:      "",
-		Subjects:    []grant.Subject{{Kind: grant.Group, Name: groupAuditors}},
-		Permissions: grant.NewPermissions(grant.Read, grant.List),
-	},
+	scenarioGrant("partner-a", "alice-uploads", bucket, "partner-a/uploads/", userAlice, grant.Write, grant.List),
+	scenarioGrant("partner-a", "alice-processed", bucket, "partner-a/processed/", userAlice, grant.Read),
+	scenarioGrant("partner-a", "processed-cleanup", bucket, "partner-a/processed/",
+		grant.Subject{Kind: grant.Group, Name: groupCleanup}, grant.Read, grant.List, grant.Delete),
+	scenarioGrant("partner-b", "bob-uploads", bucket, "partner-b/uploads/",
+		grant.Subject{Kind: grant.User, Name: "bob@partner-b.com"}, grant.Write),
+	scenarioGrant("partner-b", "auditors", bucket, "partner-b/", auditors, grant.Read, grant.List),
+	// Another bucket: must not leak into partner-data.
+	scenarioGrant("partner-a", "alice-archive", archiveBucket, "partner-a/", userAlice, grant.Read, grant.Write, grant.List, grant.Delete),
+	// A whole-bucket grant: Prefix "" is every object of the bucket.
+	scenarioGrant("audit", "archive-auditors", archiveBucket, "", auditors, grant.Read, grant.List),
+}
+
+// Subjects that hold more than one grant of the scenario.
+var (
+	userAlice = grant.Subject{Kind: grant.User, Name: "alice@partner-a.com"}
+	auditors  = grant.Subject{Kind: grant.Group, Name: groupAuditors}
+)
+
+// scenarioGrant is a grant of the scenario's connection.
+func scenarioGrant(namespace, name, bucket, prefix string, subject grant.Subject, perms ...grant.Permission) grant.Grant {
+	return grant.Grant{
+		Namespace: namespace, Name: name, Connection: connection, Bucket: bucket, Prefix: prefix,
+		Subjects: []grant.Subject{subject}, Permissions: grant.NewPermissions(perms...),
+	}
 }
 
 // scenarioPrincipals are the callers the matrix runs as.

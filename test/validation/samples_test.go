@@ -2,7 +2,6 @@ package validation_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ func TestSamplesAdmitted(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := repo.MustPath(t, "config", "samples")
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	files, err := yamldocs.Files(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

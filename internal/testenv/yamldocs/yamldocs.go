@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -37,6 +38,19 @@ func JSON(r io.Reader) ([][]byte, error) {
 		}
 		docs = append(docs, j)
 	}
+}
+
+// Files returns the .yaml files of dir, in name order, and an error when
+// there are none: a test of an empty folder would check nothing.
+func Files(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no .yaml files in %s", dir)
+	}
+	return files, nil
 }
 
 // ReadFiles returns the documents of every file in paths, in order, as JSON.

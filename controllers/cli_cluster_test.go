@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,33 @@ import (
 	"github.com/s3am/s3-access-manager/internal/grant"
 	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
+
+// The CLI's cluster mode (--kubeconfig) reads the live grants the operator
+// reconciled, so its answers are checked here, beside the controllers.
+
+// TestCanIClusterMode: `s3am can-i --kubeconfig` answers from the live
+// grants, as the server's index does.
+func TestCanIClusterMode(t *testing.T) {
+	ctx := context.Background()
+	conn, _ := readyMinIOConnection(t)
+	name := unique("cani")
+	if _, err := env.Kubectl(ctx, grantYAML(operatorNamespace, name, conn, "partner-a/cani/", []string{"write"}, ""), "apply", "-f", "-"); err != nil {
+		t.Fatal(err)
+	}
+	poll.Until(t, 10*time.Second, "grant indexed", func() bool { return allowed(conn, "partner-a/cani/x.pdf", grant.Write) })
+
+	canI := func(args ...string) (string, int) {
+		var out bytes.Buffer
+		code := cli.Main(ctx, append([]string{"can-i", "--kubeconfig", env.Kubeconfig, "--connection", conn, "--user", alice[0]}, args...), &out, &out)
+		return out.String(), code
+	}
+	if out, code := canI("write", "s3://partner-data/partner-a/cani/x.pdf"); code != 0 || !strings.Contains(out, name) {
+		t.Errorf("inside the grant: exit %d: %s", code, out)
+	}
+	if out, code := canI("write", "s3://partner-data/partner-a/cani-evil/x.pdf"); code != 1 {
+		t.Errorf("beside the grant: exit %d: %s", code, out)
+	}
+}
 
 // TestWhoCanClusterMode: `s3am who-can --kubeconfig` lists the live grants
 // that reach a folder with their state: a grant in effect, one expired and
@@ -37,13 +65,10 @@ func TestWhoCanClusterMode(t *testing.T) {
 		return isTrue(grantCondition(t, "team-x", outside, v1alpha1.ConditionOutsideDelegation))
 	})
 
-	cmd := cli.NewRoot()
 	var out, errOut bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs([]string{"who-can", "--kubeconfig", env.Kubeconfig, "--connection", conn, "-o", "json", "read", "s3://partner-data/partner-a/whocan/"})
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		t.Fatalf("who-can: %v\n%s", err, errOut.String())
+	args := []string{"who-can", "--kubeconfig", env.Kubeconfig, "--connection", conn, "-o", "json", "read", "s3://partner-data/partner-a/whocan/"}
+	if code := cli.Main(ctx, args, &out, &errOut); code != 0 {
+		t.Fatalf("who-can: exit %d\n%s", code, errOut.String())
 	}
 	var rows []accessreview.Row
 	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
