@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/s3am/s3-access-manager/internal/testenv/poll"
 )
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
@@ -62,17 +64,6 @@ func start(t *testing.T, rc *receiver, o Options) (*Sender, func()) {
 	return s, func() { cancel(); <-s.done }
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func sample() UploadData {
 	return UploadData{Link: "team-a/link-x", Creator: "alice@partner-a.com", Connection: "c", Bucket: "b", Key: "drop/a.k.pdf", Size: 3, ETag: "e", ContentType: "application/pdf"}
 }
@@ -84,7 +75,7 @@ func TestDeliveredSignedCloudEvent(t *testing.T) {
 	if !s.Enqueue(NewUploadEvent(sample(), time.Now())) {
 		t.Fatal("enqueue refused")
 	}
-	waitFor(t, "delivery", func() bool { return s.Stats().Delivered == 1 })
+	poll.Until(t, 10*time.Second, "delivery", func() bool { return s.Stats().Delivered == 1 })
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.bad != 0 || len(rc.events) != 1 {
@@ -106,7 +97,7 @@ func TestRetriesWithBackoff(t *testing.T) {
 	s, stop := start(t, rc, Options{Backoff: 10 * time.Millisecond})
 	defer stop()
 	s.Enqueue(NewUploadEvent(sample(), time.Now()))
-	waitFor(t, "delivery after two failures", func() bool { return s.Stats().Delivered == 1 })
+	poll.Until(t, 10*time.Second, "delivery after two failures", func() bool { return s.Stats().Delivered == 1 })
 	if st := s.Stats(); st.Retries != 2 || st.Failed != 0 {
 		t.Fatalf("stats %+v", st)
 	}
@@ -117,7 +108,7 @@ func TestNoRetryOnClientError(t *testing.T) {
 	s, stop := start(t, rc, Options{Backoff: time.Millisecond})
 	defer stop()
 	s.Enqueue(NewUploadEvent(sample(), time.Now()))
-	waitFor(t, "failure", func() bool { return s.Stats().Failed == 1 })
+	poll.Until(t, 10*time.Second, "failure", func() bool { return s.Stats().Failed == 1 })
 	if n := rc.calls.Load(); n != 1 {
 		t.Fatalf("%d calls for a 400", n)
 	}
@@ -141,7 +132,7 @@ func TestDeadlinePerCall(t *testing.T) {
 	defer cancel()
 	go s.Run(ctx)
 	s.Enqueue(NewUploadEvent(sample(), time.Now()))
-	waitFor(t, "both attempts timed out", func() bool { return s.Stats().Failed == 1 })
+	poll.Until(t, 10*time.Second, "both attempts timed out", func() bool { return s.Stats().Failed == 1 })
 	if st := s.Stats(); st.Retries != 1 {
 		t.Fatalf("stats %+v", st)
 	}
