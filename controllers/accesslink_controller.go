@@ -8,7 +8,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
@@ -83,10 +82,4 @@ func (r *AccessLinkReconciler) SetupWithManager(mgr ctrl.Manager) error {
 
 // usesChanged passes the updates that change the use count, which may make
 // a link used up.
-var usesChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		old, okOld := e.ObjectOld.(*v1alpha1.AccessLink)
-		cur, okNew := e.ObjectNew.(*v1alpha1.AccessLink)
-		return !okOld || !okNew || old.Status.Uses != cur.Status.Uses
-	},
-}
+var usesChanged = updatedWhere(func(old, cur *v1alpha1.AccessLink) bool { return old.Status.Uses != cur.Status.Uses })

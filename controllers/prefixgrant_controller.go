@@ -16,7 +16,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -212,17 +211,10 @@ func requestsFor(grants []v1alpha1.PrefixGrant) []reconcile.Request {
 // readiness, delegations (the spec) and the default annotation. Status-only
 // updates such as lastCheckedTime would otherwise requeue every grant of the
 // connection at every check.
-var connectionStateChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		old, okOld := e.ObjectOld.(*v1alpha1.S3Connection)
-		cur, okNew := e.ObjectNew.(*v1alpha1.S3Connection)
-		if !okOld || !okNew {
-			return true
-		}
-		return old.Generation != cur.Generation || grantstatus.ConnectionAuthorizes(old) != grantstatus.ConnectionAuthorizes(cur) ||
-			readyReason(old) != readyReason(cur) || convert.IsDefault(old) != convert.IsDefault(cur)
-	},
-}
+var connectionStateChanged = updatedWhere(func(old, cur *v1alpha1.S3Connection) bool {
+	return old.Generation != cur.Generation || grantstatus.ConnectionAuthorizes(old) != grantstatus.ConnectionAuthorizes(cur) ||
+		readyReason(old) != readyReason(cur) || convert.IsDefault(old) != convert.IsDefault(cur)
+})
 
 func readyReason(c *v1alpha1.S3Connection) string {
 	if cond := meta.FindStatusCondition(c.Status.Conditions, v1alpha1.ConditionReady); cond != nil {

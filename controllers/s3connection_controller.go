@@ -202,17 +202,10 @@ var notStatusOnly = predicate.Funcs{
 // connection's policy: the spec (the generation), being deleted, and the
 // Ready condition's status or generation. A status message or ExpiringSoon
 // leaves the policy as it was.
-var grantPolicyInputChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		o, okOld := e.ObjectOld.(*v1alpha1.PrefixGrant)
-		n, okNew := e.ObjectNew.(*v1alpha1.PrefixGrant)
-		if !okOld || !okNew {
-			return true
-		}
-		return o.Generation != n.Generation || !o.DeletionTimestamp.Equal(n.DeletionTimestamp) ||
-			readyState(o) != readyState(n)
-	},
-}
+var grantPolicyInputChanged = updatedWhere(func(old, cur *v1alpha1.PrefixGrant) bool {
+	return old.Generation != cur.Generation || !old.DeletionTimestamp.Equal(cur.DeletionTimestamp) ||
+		readyState(old) != readyState(cur)
+})
 
 // readyState is what the policy reads of a grant's Ready condition.
 func readyState(pg *v1alpha1.PrefixGrant) metav1.Condition {
