@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/s3am/s3-access-manager/api/v1alpha1"
@@ -258,7 +259,30 @@ func (s *Server) newLink(ctx context.Context, req *LinkCreateRequest, ns string,
 		s.log.Error("create accesslink", "error", err)
 		return nil, "", linksUnavailable()
 	}
+	s.awaitCached(ctx, hash)
 	return l, token, nil
+}
+
+// linkCacheWait bounds how long a new link's creation waits for the cache.
+const linkCacheWait = 5 * time.Second
+
+// awaitCached waits until this server's cache holds the link whose token
+// hashes to hash, as findLink looks it up: a link answered 201 then opens
+// on this server at once instead of 404 until the informer hears of it.
+// Other replicas hear of it within the same informer delay, milliseconds.
+// The link exists either way, so a slow cache is logged, not refused: a
+// refusal would make the creator retry and create a second link.
+func (s *Server) awaitCached(ctx context.Context, hash string) {
+	err := wait.PollUntilContextTimeout(ctx, 5*time.Millisecond, linkCacheWait, true, func(ctx context.Context) (bool, error) {
+		var list v1alpha1.AccessLinkList
+		if err := s.opts.Links.Client.List(ctx, &list, client.MatchingFields{indexLinkTokenHash: hash}); err != nil {
+			return false, err
+		}
+		return len(list.Items) == 1, nil
+	})
+	if err != nil {
+		s.log.Warn("new accesslink not in the cache yet", "error", err)
+	}
 }
 
 // linkList answers the caller's own links, optionally only those of one

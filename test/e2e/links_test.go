@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -529,4 +530,17 @@ func TestLinkOutsideItsNamespace(t *testing.T) {
 	}
 	wantStatus(t, "a link in the grant's namespace", use(operatorNamespace), http.StatusOK, "")
 	wantStatus(t, "the same link in another namespace", use(other.Name), http.StatusForbidden, string(links.ReasonOutsideNamespace))
+}
+
+// TestNewLinkWorksAtOnce: a link the server answered 201 for opens on that
+// server at once, not only after its cache hears of it.
+func TestNewLinkWorksAtOnce(t *testing.T) {
+	st := startStackWith(t, "links-at-once")
+	defer st.closer()
+	grantSpec{conn: st.conn, name: "links-now-alice", prefix: "partner-a/processed/", perms: []string{"read"}}.
+		apply(t, "partner-a/processed/report.pdf", grant.Read)
+	for i := range 30 {
+		_, rc := createLink(t, st, server.LinkCreateRequest{LinkTerms: server.LinkTerms{Kind: v1alpha1.LinkDownload, Key: "partner-a/processed/report.pdf"}})
+		wantStatus(t, fmt.Sprintf("link %d opened right after its creation", i), rc.do(http.MethodGet, "/info", nil, nil), http.StatusOK, "")
+	}
 }
