@@ -2,9 +2,12 @@ package browser_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/chromedp/chromedp"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
@@ -28,15 +31,27 @@ spec:
   permissions: [read, list, delete]
 `
 
-// deleteWithConfirmation: where the grant allows delete, the button is
-// there, asks first, and cancelling keeps the file.
-func deleteWithConfirmation(t *testing.T, b *browser.Browser, st *stack) {
+// grantCarol applies carolGrant, once or again, and waits until it
+// authorizes: every story that signs carol in calls it, so that each runs
+// alone too.
+func grantCarol(t *testing.T) {
+	t.Helper()
 	if out, err := operator.Env.Kubectl(context.Background(), carolGrant, "apply", "-f", "-"); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
 	poll.Until(t, 20*time.Second, "carol's grant authorizes", func() bool {
 		return operator.Index.Decide(grant.Principal{User: carol}, grant.Delete, conn, bucket, january+"x.pdf").Allowed
 	})
+}
+
+// deleteWithConfirmation: where the grant allows delete, the button is
+// there, asks first, and cancelling keeps the file.
+func deleteWithConfirmation(t *testing.T, b *browser.Browser, st *stack) {
+	grantCarol(t)
+	// The walkthrough uploaded it; put here too, so that the story runs alone.
+	if _, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(january + "invoice-002.pdf"), Body: strings.NewReader("%PDF-1.7 invoice 002")}); err != nil {
+		t.Fatal(err)
+	}
 	s := signedIn(t, b, st, carol)
 	s.browse(january)
 	const row = `tr.file[data-key="partner-a/uploads/2024/january/invoice-002.pdf"]`

@@ -7,9 +7,10 @@ import (
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 )
 
-// TestWebApp runs the app's stories in order on one stack and one browser:
-// later stories read what earlier ones left (the admin reads alice's
-// blocked attempt).
+// TestWebApp runs the app's stories in order on one stack and one browser.
+// Admin and AuditPaging read what earlier stories left (alice's blocked
+// attempt, more than a page of her events); every other story also runs
+// alone, with -run 'TestWebApp/^Name$'.
 func TestWebApp(t *testing.T) {
 	start := time.Now()
 	st := startStack(t)
