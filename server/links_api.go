@@ -266,19 +266,16 @@ func (s *Server) newLink(ctx context.Context, req *LinkCreateRequest, ns string,
 // linkCacheWait bounds how long a new link's creation waits for the cache.
 const linkCacheWait = 5 * time.Second
 
-// awaitCached waits until this server's cache holds the link whose token
-// hashes to hash, as findLink looks it up: a link answered 201 then opens
+// awaitCached waits until cachedLinks, where findLink looks links up, holds
+// the link whose token hashes to hash: a link answered 201 then opens
 // on this server at once instead of 404 until the informer hears of it.
 // Other replicas hear of it within the same informer delay, milliseconds.
 // The link exists either way, so a slow cache is logged, not refused: a
 // refusal would make the creator retry and create a second link.
 func (s *Server) awaitCached(ctx context.Context, hash string) {
 	err := wait.PollUntilContextTimeout(ctx, 5*time.Millisecond, linkCacheWait, true, func(ctx context.Context) (bool, error) {
-		var list v1alpha1.AccessLinkList
-		if err := s.opts.Links.Client.List(ctx, &list, client.MatchingFields{indexLinkTokenHash: hash}); err != nil {
-			return false, err
-		}
-		return len(list.Items) == 1, nil
+		cached, err := s.cachedLinks(ctx, hash)
+		return len(cached) == 1, err
 	})
 	if err != nil {
 		s.log.Warn("new accesslink not in the cache yet", "error", err)

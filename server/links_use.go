@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -94,6 +95,14 @@ func (s *Server) beginLink(c echo.Context, action string, kind v1alpha1.AccessLi
 	return u, nil
 }
 
+// cachedLinks returns the links the cache holds whose token hashes to hash:
+// one, or none for an unknown token.
+func (s *Server) cachedLinks(ctx context.Context, hash string) ([]v1alpha1.AccessLink, error) {
+	var list v1alpha1.AccessLinkList
+	err := s.opts.Links.Client.List(ctx, &list, client.MatchingFields{indexLinkTokenHash: hash})
+	return list.Items, err
+}
+
 // findLink looks the token's hash up in the cache, then reads that link
 // fresh: a deleted or revoked link is refused even before the cache hears
 // of it.
@@ -102,17 +111,16 @@ func (s *Server) findLink(a *attempt, token string) (*v1alpha1.AccessLink, error
 	if !links.WellFormedToken(token) {
 		return nil, a.refuse(notFound)
 	}
-	lo := s.opts.Links
-	var list v1alpha1.AccessLinkList
-	if err := lo.Client.List(a.ctx(), &list, client.MatchingFields{indexLinkTokenHash: links.HashToken(token)}); err != nil {
+	cached, err := s.cachedLinks(a.ctx(), links.HashToken(token))
+	if err != nil {
 		s.log.Error("list accesslinks", "requestId", a.ev.RequestID, "error", err)
 		return nil, a.refuse(linksUnavailable())
 	}
-	if len(list.Items) != 1 {
+	if len(cached) != 1 {
 		return nil, a.refuse(notFound)
 	}
 	l := &v1alpha1.AccessLink{}
-	err := lo.Reader.Get(a.ctx(), types.NamespacedName{Namespace: list.Items[0].Namespace, Name: list.Items[0].Name}, l)
+	err = s.opts.Links.Reader.Get(a.ctx(), types.NamespacedName{Namespace: cached[0].Namespace, Name: cached[0].Name}, l)
 	switch {
 	case apierrors.IsNotFound(err):
 		return nil, a.refuse(notFound)

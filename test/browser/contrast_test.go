@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -281,9 +279,7 @@ func contrastAndFocus(t *testing.T, b *browser.Browser, st *stack) {
 	// Carol: download and delete buttons in january, on a file of its own
 	// so that the story runs alone too.
 	grantCarol(t)
-	if _, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(january + "contrast-sample.pdf"), Body: strings.NewReader("%PDF-1.7 contrast")}); err != nil {
-		t.Fatal(err)
-	}
+	st.put(t, january+"contrast-sample.pdf", "%PDF-1.7 contrast")
 	s.login(carol)
 	s.checkContrast("dashboard")
 	s.checkFocusRings("dashboard", 20)

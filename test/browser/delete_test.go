@@ -2,12 +2,9 @@ package browser_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/chromedp/chromedp"
 
 	"github.com/s3am/s3-access-manager/internal/grant"
@@ -49,9 +46,7 @@ func grantCarol(t *testing.T) {
 func deleteWithConfirmation(t *testing.T, b *browser.Browser, st *stack) {
 	grantCarol(t)
 	// The walkthrough uploaded it; put here too, so that the story runs alone.
-	if _, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(january + "invoice-002.pdf"), Body: strings.NewReader("%PDF-1.7 invoice 002")}); err != nil {
-		t.Fatal(err)
-	}
+	st.put(t, january+"invoice-002.pdf", "%PDF-1.7 invoice 002")
 	s := signedIn(t, b, st, carol)
 	s.browse(january)
 	const row = `tr.file[data-key="partner-a/uploads/2024/january/invoice-002.pdf"]`

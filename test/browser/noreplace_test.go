@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/s3am/s3-access-manager/internal/testenv/browser"
 )
 
@@ -16,9 +13,7 @@ import (
 func noReplace(t *testing.T, b *browser.Browser, st *stack) {
 	const first = "the first version, kept"
 	for _, name := range []string{"kept.txt", "kept-empty.txt"} {
-		if _, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(january + name), Body: strings.NewReader(first)}); err != nil {
-			t.Fatal(err)
-		}
+		st.put(t, january+name, first)
 	}
 	s := signedIn(t, b, st, alice)
 	eval[bool](s, `(window.s3am.dialog.open({connection: `+q(conn)+`, bucket: `+q(bucket)+`, prefix: `+q(january)+`}), true)`)

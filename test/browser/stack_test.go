@@ -6,9 +6,11 @@ import (
 	"encoding/base64"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3am/s3-access-manager/internal/app"
@@ -106,6 +108,14 @@ func randomKey(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return base64.StdEncoding.EncodeToString(b)
+}
+
+// put writes an object straight to MinIO.
+func (st *stack) put(t *testing.T, key, body string) {
+	t.Helper()
+	if _, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+		t.Fatalf("put %s: %v", key, err)
+	}
 }
 
 // object reads an object straight from MinIO.
